@@ -1,0 +1,97 @@
+using Bufferscope.Core.Python;
+
+namespace Bufferscope.Core.Buffers;
+
+/// <summary>
+/// Finds the Python file and line that asked for an export, cheaply enough to do on every export.
+///
+/// A frame's (code object, instruction offset) pair names the line; turning it into a file name
+/// and line number costs a line-table walk and an attribute read, so a small direct-mapped memo
+/// keeps the last pairs seen: a loop that exports from the same lines hits it every time. Each memo
+/// entry holds a strong reference to its code object, so a pointer in the memo can never be a freed
+/// and reused address. Origins are interned in a table (bounded) and exports store the index.
+/// GIL only.
+/// </summary>
+internal static class ExportOrigins
+{
+    public const int NoFrame = 0;
+    private const int MaxOrigins = 65_536;
+    private const int MemoSize = 64;
+
+    private struct Memo
+    {
+        public nint Code;
+        public int LastInstruction;
+        public int Origin;
+    }
+
+    private static readonly Memo[] s_memo = new Memo[MemoSize];
+    private static readonly Lock s_lock = new();
+    private static readonly List<ExportOrigin> s_origins = [ExportOrigin.None, ExportOrigin.TooMany];
+    private static readonly Dictionary<ExportOrigin, int> s_index = new() { [ExportOrigin.None] = 0, [ExportOrigin.TooMany] = 1 };
+
+    /// <summary>The interned origin of the running Python frame (GIL held).</summary>
+    public static int Current()
+    {
+        var frame = Interop.PyEval_GetFrame();
+        if (frame == 0)
+            return NoFrame;
+        var code = Interop.PyFrame_GetCode(frame); // new reference
+        var lasti = Interop.PyFrame_GetLasti(frame);
+        ref var memo = ref s_memo[(int)(((ulong)code >> 4) ^ (uint)lasti) & (MemoSize - 1)];
+        if (memo.Code == code && memo.LastInstruction == lasti)
+        {
+            Interop.Py_DecRef_KeptAlive(code); // the frame and the memo both still own it
+            return memo.Origin;
+        }
+        return Remember(ref memo, code, lasti);
+    }
+
+    private static int Remember(ref Memo memo, nint code, int lasti)
+    {
+        var origin = Intern(Describe(code, lasti));
+        var evicted = memo.Code;
+        memo = new Memo { Code = code, LastInstruction = lasti, Origin = origin }; // keeps the new reference
+        if (evicted != 0)
+            Interop.Py_DecRef(evicted);
+        return origin;
+    }
+
+    private static ExportOrigin Describe(nint code, int lasti)
+    {
+        var line = Interop.PyCode_Addr2Line(code, lasti);
+        return new ExportOrigin(Attribute(code, "co_filename"), line, Attribute(code, "co_qualname"));
+    }
+
+    private static string Attribute(nint o, string name)
+    {
+        var value = Interop.PyObject_GetAttrString(o, name);
+        if (value == 0)
+        {
+            Interop.PyErr_Clear();
+            return "?";
+        }
+        try { return PyConvert.ToString(value); }
+        catch (PythonException) { return "?"; }
+        finally { Interop.Py_DecRef(value); }
+    }
+
+    private static int Intern(ExportOrigin origin)
+    {
+        lock (s_lock)
+        {
+            if (s_index.TryGetValue(origin, out var index))
+                return index;
+            if (s_origins.Count >= MaxOrigins)
+                return 1;
+            s_origins.Add(origin);
+            return s_index[origin] = s_origins.Count - 1;
+        }
+    }
+
+    public static ExportOrigin Get(int index)
+    {
+        lock (s_lock)
+            return (uint)index < (uint)s_origins.Count ? s_origins[index] : ExportOrigin.None;
+    }
+}

@@ -1,0 +1,196 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Bufferscope.Core.Buffers.Memory;
+using Bufferscope.Core.Python;
+
+namespace Bufferscope.Core.Buffers;
+
+/// <summary>
+/// A MemBuf: memory + layout + export ledger, exported to Python through <see cref="ExporterType"/>.
+///
+/// Lifetime rules:
+/// - The Python object owns the exporter. Every export holds a reference to that object
+///   (<c>view->obj</c>), so Python cannot deallocate it while a view is alive, and the memory
+///   lives at least as long as the last view.
+/// - <see cref="Free"/> (from Python's free(), the API, or deallocation) refuses while any export
+///   is live and changes nothing then; otherwise the memory is released exactly once and any later
+///   request gets BufferError.
+/// - .NET reads and writes (<see cref="Read"/>, <see cref="Write"/>) hold <c>_memoryLock</c>, which
+///   <see cref="Free"/> also takes, so a request thread never touches freed memory.
+/// Exports and frees happen with the GIL held, so they are serialised against each other.
+/// </summary>
+public sealed unsafe class Exporter
+{
+    private static long s_nextId;
+
+    private readonly Lock _memoryLock = new();
+    private readonly Action<Exporter> _onFreed;
+    private readonly MemoryBudget _budget;
+    private readonly long _reserved;
+    private volatile bool _freed;
+
+    // The view fields, built once: an export copies pointers, it allocates nothing.
+    private readonly nint _viewBuf;
+    private readonly byte* _layoutBlock;
+    private readonly byte* _format;
+    private readonly nint* _shape;
+    private readonly nint* _strides;
+
+    public long Id { get; }
+    public string Name { get; }
+    public string? SessionId { get; }
+    public BufferLayout Layout { get; }
+    public bool ReadOnly { get; }
+    public MemorySource Memory { get; }
+    public DateTimeOffset CreatedAt { get; } = DateTimeOffset.UtcNow;
+    public ExportLedger Ledger { get; } = new();
+    public int Exports => Ledger.Live;
+    public bool IsFreed => _freed;
+    /// <summary>Start of the allocation.</summary>
+    public nint Address => Memory.Address;
+    /// <summary>Address of item [0, ..., 0], what <c>Py_buffer.buf</c> is.</summary>
+    public nint ItemAddress => _viewBuf;
+
+    /// <summary>The Python object, borrowed; 0 once Python has deallocated it. GIL only.</summary>
+    internal nint PythonObject { get; set; }
+
+    /// <summary>Set by the live feed while this exporter has changes it has not collected yet.</summary>
+    internal int Enlisted;
+    internal Action<Exporter>? Changed;
+
+    internal Exporter(string? name, string? sessionId, BufferLayout layout, bool readOnly, MemorySource memory,
+        MemoryBudget budget, long reserved, Action<Exporter> onFreed)
+    {
+        Id = Interlocked.Increment(ref s_nextId);
+        Name = string.IsNullOrEmpty(name) ? $"buffer{Id}" : name;
+        SessionId = sessionId;
+        Layout = layout;
+        ReadOnly = readOnly;
+        Memory = memory;
+        _budget = budget;
+        _reserved = reserved;
+        _onFreed = onFreed;
+        _viewBuf = memory.Address + (nint)layout.Offset;
+
+        var format = Encoding.ASCII.GetBytes(layout.Format.Text);
+        var rank = layout.Rank;
+        _layoutBlock = (byte*)NativeMemory.Alloc((nuint)(2 * rank * sizeof(nint) + format.Length + 1));
+        _shape = (nint*)_layoutBlock;
+        _strides = _shape + rank;
+        for (var i = 0; i < rank; i++)
+        {
+            _shape[i] = (nint)layout.Shape[i];
+            _strides[i] = (nint)layout.Strides[i];
+        }
+        _format = (byte*)(_strides + rank);
+        format.CopyTo(new Span<byte>(_format, format.Length));
+        _format[format.Length] = 0;
+    }
+
+    /// <summary>
+    /// Answers a buffer request (GIL held): fills <paramref name="view"/> and records the export,
+    /// or returns why it is refused and leaves the ledger as it was.
+    /// </summary>
+    internal string? Export(nint self, Py_buffer* view, int flags)
+    {
+        if (_freed)
+            return $"MemBuf '{Name}' was freed; its memory can no longer be exported";
+        var refusal = BufferRequest.Refusal(flags, ReadOnly, Layout.IsCContiguous, Layout.IsFContiguous);
+        if (refusal is not null)
+            return refusal;
+
+        var shape = BufferRequest.WantsShape(flags);
+        view->buf = _viewBuf;
+        view->len = (nint)Layout.NBytes;
+        view->itemsize = Layout.ItemSize;
+        view->@readonly = ReadOnly ? 1 : 0;
+        view->ndim = shape ? Layout.Rank : 1;
+        view->format = BufferRequest.WantsFormat(flags) ? _format : null;
+        view->shape = shape ? _shape : null;
+        view->strides = BufferRequest.WantsStrides(flags) ? _strides : null;
+        view->suboffsets = null;
+        view->@internal = Ledger.Acquire(flags, ExportOrigins.Current());
+        Interop.Py_IncRef(self);
+        view->obj = self;
+        NoteChange();
+        return null;
+    }
+
+    /// <summary>Ends an export (GIL held).</summary>
+    internal void Release(Py_buffer* view)
+    {
+        if (Ledger.Release(view->@internal))
+            NoteChange();
+    }
+
+    private void NoteChange()
+    {
+        // Once per feed frame at most: later changes in the frame find Enlisted set and cost a read.
+        if (Enlisted == 0 && Changed is { } changed)
+        {
+            Enlisted = 1;
+            changed(this);
+        }
+    }
+
+    /// <summary>The live exports, as clients see them. Any thread.</summary>
+    public IReadOnlyList<ExportView> Views() => [.. Ledger.Snapshot().Live.Select(e => ExportView.From(e, this))];
+
+    /// <summary>
+    /// Releases the memory if no export is live; throws <see cref="BufferLifetimeException"/>
+    /// naming the count otherwise, changing nothing. Freeing twice does nothing. GIL held.
+    /// </summary>
+    public void Free()
+    {
+        if (_freed)
+            return;
+        var live = Ledger.Live;
+        if (live > 0)
+            throw new BufferLifetimeException(
+                $"cannot free MemBuf '{Name}': {live} export{(live == 1 ? " is" : "s are")} still live " +
+                "(memoryviews, numpy arrays...); release them first", live);
+        lock (_memoryLock)
+        {
+            _freed = true;
+            Memory.Dispose();
+            NativeMemory.Free(_layoutBlock);
+        }
+        _budget.Return(_reserved);
+        _onFreed(this);
+    }
+
+    /// <summary>Copies allocation bytes [offset, offset + destination.Length) out. Any thread.</summary>
+    public void Read(long offset, Span<byte> destination)
+    {
+        lock (_memoryLock)
+        {
+            CheckRange(offset, destination.Length);
+            new ReadOnlySpan<byte>((byte*)Memory.Address + offset, destination.Length).CopyTo(destination);
+        }
+    }
+
+    /// <summary>Writes into the allocation, as a server-side write. Refused on a read-only buffer. Any thread.</summary>
+    public void Write(long offset, ReadOnlySpan<byte> source)
+    {
+        if (ReadOnly)
+            throw new BufferLifetimeException($"MemBuf '{Name}' is read-only; it cannot be written");
+        lock (_memoryLock)
+        {
+            CheckRange(offset, source.Length);
+            source.CopyTo(new Span<byte>((byte*)Memory.Address + offset, source.Length));
+        }
+    }
+
+    private void CheckRange(long offset, long length)
+    {
+        if (_freed)
+            throw new BufferLifetimeException($"MemBuf '{Name}' was freed");
+        if (offset < 0 || length < 0 || offset > Memory.Length || length > Memory.Length - offset)
+            throw new ArgumentOutOfRangeException(nameof(offset),
+                $"bytes [{offset}, {offset} + {length}) are outside the allocation: offset must be in [0, {Memory.Length}] and offset + length at most {Memory.Length}");
+    }
+
+    public override string ToString() =>
+        _freed ? $"<bufferscope.MemBuf '{Name}' freed>"
+               : $"<bufferscope.MemBuf '{Name}' format='{Layout.Format.Text}' shape={BufferLayout.Show(Layout.Shape)} exports={Exports}>";
+}

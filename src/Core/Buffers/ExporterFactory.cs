@@ -1,0 +1,90 @@
+using Bufferscope.Core.Buffers.Memory;
+
+namespace Bufferscope.Core.Buffers;
+
+/// <summary>
+/// Turns a <see cref="BufferSpec"/> into an <see cref="Exporter"/>: everything is validated before
+/// any memory is reserved, and a failure after that returns the reservation and the memory, so a
+/// refused spec leaves nothing behind.
+/// </summary>
+public sealed class ExporterFactory(MemoryBudget budget, ExporterRegistry registry)
+{
+    /// <summary>Raised after an exporter is made and after it is freed, for the live feed.</summary>
+    public event Action<Exporter>? Created;
+    public event Action<Exporter>? Freed;
+
+    internal Action<Exporter>? OnChanged { get; set; }
+
+    /// <param name="data">Initial bytes (Python's <c>data=</c>): the allocation is then exactly this long.</param>
+    public Exporter Create(BufferSpec spec, ReadOnlySpan<byte> data = default, bool hasData = false, string? sessionId = null)
+    {
+        var format = StructFormat.Parse(spec.Format ?? "B");
+        if (spec.Shape is null)
+            throw new BufferSpecException("shape", "shape is required: a list of extents, e.g. [480, 640], or [] for a single item");
+        var layout = BufferLayout.Create(format, spec.Shape, spec.Order, spec.Strides, spec.Offset);
+        var source = spec.Source ?? new SourceSpec();
+        if (source.Kind is not ("native" or "managed" or "mmap" or "shm"))
+            throw new BufferSpecException("source.kind", $"source '{source.Kind}' is not allowed; use one of {SourceSpec.Allowed}");
+        var fill = spec.Fill ?? new FillSpec { Kind = source.Kind is "mmap" or "shm" ? "keep" : "zeros" };
+        var fillBytes = Fill.Validate(fill);
+        if (hasData && fill.Kind is not ("zeros" or "keep"))
+            throw new BufferSpecException("data", $"give either data or fill '{fill.Kind}', not both");
+        if (fill.Kind == "bytes")
+        {
+            data = fillBytes;
+            hasData = true;
+        }
+        if (hasData)
+            layout.CheckFits(data.Length, "data");
+        var size = hasData ? data.Length : layout.RequiredBytes;
+
+        budget.Reserve(size);
+        var reserved = size;
+        MemorySource? memory = null;
+        try
+        {
+            memory = Open(source, size);
+            if (memory.Length > size)
+            {
+                // An existing file or segment larger than asked for: all of it is mapped, count all of it.
+                budget.Reserve(memory.Length - size);
+                reserved = memory.Length;
+            }
+            layout.CheckFits(memory.Length, source.Kind is "shm" ? "name" : "path");
+            if (hasData)
+                unsafe { data.CopyTo(new Span<byte>((void*)memory.Address, data.Length)); }
+            else
+                Fill.Apply(fill, fillBytes, memory, layout);
+
+            var exporter = new Exporter(spec.Name ?? (source.Kind == "shm" ? source.Name : null), sessionId, layout, spec.Readonly, memory, budget, reserved, Release)
+            {
+                Changed = OnChanged,
+            };
+            registry.Add(exporter);
+            Created?.Invoke(exporter);
+            return exporter;
+        }
+        catch
+        {
+            memory?.Dispose();
+            budget.Return(reserved);
+            throw;
+        }
+    }
+
+    private static MemorySource Open(SourceSpec source, long size) => source.Kind switch
+    {
+        "native" => new NativeMemorySource(size),
+        "managed" => new ManagedMemorySource(size),
+        "mmap" => new MappedFileMemorySource(
+            string.IsNullOrWhiteSpace(source.Path) ? throw new BufferSpecException("source.path", "source 'mmap' needs a file path") : source.Path, size),
+        _ => new SharedMemorySource(
+            string.IsNullOrWhiteSpace(source.Name) ? throw new BufferSpecException("source.name", "source 'shm' needs a segment name") : source.Name, size),
+    };
+
+    private void Release(Exporter exporter)
+    {
+        registry.Remove(exporter);
+        Freed?.Invoke(exporter);
+    }
+}

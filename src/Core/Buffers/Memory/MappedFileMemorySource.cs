@@ -1,0 +1,82 @@
+using System.IO.MemoryMappedFiles;
+
+namespace Bufferscope.Core.Buffers.Memory;
+
+/// <summary>
+/// A file mapped shared into memory: writes reach the file, and other processes mapping it see
+/// them (and we see theirs). An existing file is attached as it is and must already be large
+/// enough (we never grow a user's file); a missing one is created with the size the layout needs.
+/// </summary>
+public unsafe class MappedFileMemorySource : MemorySource
+{
+    private readonly MemoryMappedFile _file;
+    private readonly MemoryMappedViewAccessor _view;
+    private readonly string _path;
+
+    public MappedFileMemorySource(string path, long required, string parameter = "path")
+    {
+        _path = path;
+        var existed = File.Exists(path);
+        long length;
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, existed ? FileMode.Open : FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new BufferSpecException(parameter, $"cannot open '{path}' for mapping: {e.Message}");
+        }
+        try
+        {
+            if (existed)
+            {
+                length = stream.Length;
+                if (length < required)
+                    throw new BufferSpecException(parameter, $"'{path}' is {length} bytes but the layout needs {required}; give a smaller shape or a larger file");
+            }
+            else
+            {
+                length = required;
+                stream.SetLength(Math.Max(length, 1));
+            }
+            Created = !existed;
+            // An empty file cannot be mapped; a 1-byte file stands in for an empty buffer.
+            _file = MemoryMappedFile.CreateFromFile(stream, null, Math.Max(length, 1), MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false);
+            _view = _file.CreateViewAccessor(0, Math.Max(length, 1), MemoryMappedFileAccess.ReadWrite);
+        }
+        catch
+        {
+            stream.Dispose();
+            if (!existed) TryDelete(path);
+            throw;
+        }
+        byte* p = null;
+        _view.SafeMemoryMappedViewHandle.AcquirePointer(ref p);
+        Address = (nint)(p + _view.PointerOffset);
+        Length = length;
+    }
+
+    /// <summary>True when this source made the file (and so removes it when freed).</summary>
+    public bool Created { get; }
+
+    public override string Kind => "mmap";
+    public override string? Location => _path;
+    public override bool ChangesFromOutside => true;
+
+    protected override void Free()
+    {
+        _view.SafeMemoryMappedViewHandle.ReleasePointer();
+        _view.Dispose();
+        _file.Dispose();
+        if (Created)
+            TryDelete(_path);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+}

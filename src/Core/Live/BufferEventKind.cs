@@ -1,0 +1,12 @@
+namespace Bufferscope.Core.Live;
+
+/// <summary>What happened. Names as the hub sends them: bufferCreated, exportAcquired...</summary>
+public enum BufferEventKind
+{
+    BufferCreated,
+    BufferFreed,
+    ExportAcquired,
+    ExportReleased,
+    MemoryWritten,
+    ConsoleRan,
+}

@@ -1,0 +1,265 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Bufferscope.Core.Python;
+
+/// <summary>
+/// The embedded interpreter and the one thread that runs it.
+///
+/// Threading rules:
+/// - CPython is initialised once per process, on a dedicated thread; every piece of Python work
+///   .NET starts runs there, from a queue (<see cref="RunAsync{T}"/>). Python threads a user
+///   starts may run too: they take the GIL from us whenever we release it.
+/// - While the queue is empty the thread releases the GIL (PyEval_SaveThread); otherwise any other
+///   thread's PyGILState_Ensure, and every Python thread a snippet started, would block for ever.
+/// - Decrefs asked for without the GIL (finaliser, request threads) are queued to this thread.
+/// - A snippet is interrupted by SIGUSR1 sent to this thread with pthread_kill: .NET owns SIGINT,
+///   so PyErr_SetInterrupt does nothing here; the signal wakes sleep/select/wait within 1 ms too.
+/// </summary>
+public sealed class PythonRuntime
+{
+    private static readonly Lock s_startLock = new();
+    private static PythonRuntime? s_instance;
+
+    private readonly BlockingCollection<Action> _work = new();
+    private readonly ConcurrentQueue<nint> _pendingDecRefs = new();
+    private readonly Thread _thread;
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _drainScheduled;
+    private nuint _pthread;
+    private long _interruptTarget;
+    private long _currentRun;
+    private volatile bool _finalized;
+
+    public PythonInstallation Installation { get; }
+
+    private PythonRuntime(PythonInstallation installation)
+    {
+        Installation = installation;
+        // CPython's recursion limit assumes a main-thread-sized stack.
+        _thread = new Thread(ThreadMain, maxStackSize: 16 * 1024 * 1024) { IsBackground = true, Name = "Python" };
+    }
+
+    /// <summary>The running interpreter, or null before <see cref="Start"/>.</summary>
+    public static PythonRuntime? Current => Volatile.Read(ref s_instance);
+
+    /// <summary>
+    /// Starts the interpreter once per process; later calls return the same runtime (a second
+    /// host in one process, as tests do, shares it). Asking for another executable is an error.
+    /// </summary>
+    public static PythonRuntime Start(PythonOptions options)
+    {
+        lock (s_startLock)
+        {
+            if (s_instance is { } running)
+            {
+                if (running._finalized)
+                    throw new PythonStartException("Python was shut down in this process and cannot be started again.");
+                if (!string.Equals(Path.GetFullPath(options.Executable), Path.GetFullPath(running.Installation.Executable), StringComparison.Ordinal))
+                    throw new PythonStartException($"Python from '{running.Installation.Executable}' is already running in this process; it cannot also load '{options.Executable}'.");
+                return running;
+            }
+            var runtime = new PythonRuntime(PythonInstallation.Probe(options.Executable));
+            runtime._thread.Start();
+            runtime._started.Task.GetAwaiter().GetResult();
+            s_instance = runtime;
+            return runtime;
+        }
+    }
+
+    internal bool IsPythonThread => Environment.CurrentManagedThreadId == _thread.ManagedThreadId;
+
+    /// <summary>Runs <paramref name="work"/> on the Python thread with the GIL held.</summary>
+    public Task<T> RunAsync<T>(Func<T> work)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(() =>
+        {
+            try { done.SetResult(work()); }
+            catch (Exception e) { done.SetException(e); }
+        });
+        return done.Task;
+    }
+
+    public Task RunAsync(Action work) => RunAsync(() => { work(); return true; });
+
+    private void Post(Action item)
+    {
+        try { _work.Add(item); }
+        catch (InvalidOperationException) { throw new ObjectDisposedException(nameof(PythonRuntime), "Python has been shut down."); }
+    }
+
+    /// <summary>Decref with the GIL when this thread holds it, else on the Python thread soon.</summary>
+    internal static void DecRef(nint o)
+    {
+        var runtime = Current;
+        if (runtime is null || runtime._finalized)
+            return; // The interpreter is gone, and the object with it.
+        if (Interop.PyGILState_Check() == 1)
+        {
+            Interop.Py_DecRef(o);
+            return;
+        }
+        runtime._pendingDecRefs.Enqueue(o);
+        if (Interlocked.Exchange(ref runtime._drainScheduled, 1) == 0)
+        {
+            try { runtime._work.Add(runtime.DrainDecRefs); }
+            catch (InvalidOperationException) { } // Shutting down: finalisation frees everything.
+        }
+    }
+
+    private void DrainDecRefs()
+    {
+        Volatile.Write(ref _drainScheduled, 0);
+        while (_pendingDecRefs.TryDequeue(out var o))
+            Interop.Py_DecRef(o);
+    }
+
+    // ---- interrupting -------------------------------------------------------------------------
+
+    /// <summary>Marks the start of run <paramref name="runId"/> (Python thread only).</summary>
+    internal void BeginRun(long runId) => Volatile.Write(ref _currentRun, runId);
+
+    internal void EndRun()
+    {
+        Volatile.Write(ref _currentRun, 0);
+        Volatile.Write(ref _interruptTarget, 0);
+    }
+
+    /// <summary>
+    /// Interrupts run <paramref name="runId"/> if it is still the one running: the SIGUSR1 handler
+    /// raises KeyboardInterrupt only when the target matches, so a late signal never hits the next run.
+    /// </summary>
+    internal void Interrupt(long runId)
+    {
+        Volatile.Write(ref _interruptTarget, runId);
+        if (Volatile.Read(ref _currentRun) == runId)
+            LibC.pthread_kill(_pthread, LibC.SIGUSR1);
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static nint TakeInterrupt(nint self, nint unused)
+    {
+        var runtime = Current!;
+        var target = Volatile.Read(ref runtime._interruptTarget);
+        var take = target != 0 && target == Volatile.Read(ref runtime._currentRun);
+        if (take)
+            Volatile.Write(ref runtime._interruptTarget, 0);
+        return Interop.PyBool_FromLong(take ? 1 : 0);
+    }
+
+    // ---- the thread ---------------------------------------------------------------------------
+
+    private void ThreadMain()
+    {
+        nint threadState;
+        try
+        {
+            Initialize();
+            threadState = Interop.PyEval_SaveThread();
+            _started.SetResult();
+        }
+        catch (Exception e)
+        {
+            _started.SetException(e is PythonStartException ? e : new PythonStartException($"Python failed to start: {e.Message}", e));
+            return;
+        }
+
+        foreach (var item in _work.GetConsumingEnumerable())
+        {
+            Interop.PyEval_RestoreThread(threadState);
+            item();
+            // Run what else is queued before giving the GIL back: one switch per burst, not per item.
+            while (_work.TryTake(out var next))
+                next();
+            DrainDecRefs();
+            threadState = Interop.PyEval_SaveThread();
+        }
+
+        Interop.PyEval_RestoreThread(threadState);
+        DrainDecRefs();
+        _finalized = true;
+        Interop.Py_FinalizeEx();
+        _stopped.TrySetResult();
+    }
+
+    private unsafe void Initialize()
+    {
+        var layout = PyConfigLayout.For(Installation.Version)!;
+        Interop.Bind(NativeLibraryLoader.LoadGlobal(Installation.Library));
+        if (Interop.Py_IsInitialized() != 0)
+            throw new PythonStartException("libpython is already initialised in this process by someone else.");
+
+        _pthread = LibC.pthread_self();
+        // An isolated config ignores PYTHON* variables and the user site, and installs no SIGINT
+        // handler (.NET keeps it). program_name fixes the prefix: without it Python derives its
+        // home from the python3 on PATH and can mix another build's stdlib.
+        var config = (byte*)NativeMemory.AlignedAlloc((nuint)layout.Size, 16);
+        try
+        {
+            Interop.PyConfig_InitIsolatedConfig(config);
+            Check(Interop.PyConfig_SetBytesString(config, (nint*)(config + layout.ProgramName), Installation.Executable), "setting program_name");
+            Check(Interop.Py_InitializeFromConfig(config), "Py_InitializeFromConfig");
+        }
+        finally
+        {
+            Interop.PyConfig_Clear(config);
+            NativeMemory.AlignedFree(config);
+        }
+
+        Builtins.Load();
+        var helpers = LoadModule("_bufferscope_runtime", "runtime.py");
+        PythonErrors.UseFormatter(Interop.PyObject_GetAttrString(helpers, "describe_exception"));
+        InstallInterruptHandler(helpers);
+    }
+
+    private static void Check(Interop.PyStatus status, string step)
+    {
+        if (Interop.PyStatus_Exception(status) != 0)
+            throw new PythonStartException($"Python failed to initialise ({step}): {status.Message}");
+    }
+
+    private static unsafe void InstallInterruptHandler(nint helpers)
+    {
+        var take = NativeFunction.Create("take_interrupt", &TakeInterrupt, MethodFlags.METH_NOARGS);
+        var install = PyConvert.Check(Interop.PyObject_GetAttrString(helpers, "install_interrupt_handler"));
+        Interop.Py_DecRef(PyConvert.Call(install, take));
+        Interop.Py_DecRef(install);
+        Interop.Py_DecRef(take);
+    }
+
+    /// <summary>
+    /// Runs an embedded script as a module registered in sys.modules; returns a borrowed
+    /// reference (sys.modules keeps it). Python thread only.
+    /// </summary>
+    internal static nint LoadModule(string name, string script, Action<nint>? beforeExec = null)
+    {
+        using var stream = typeof(PythonRuntime).Assembly.GetManifestResourceStream(script)
+            ?? throw new InvalidOperationException($"embedded script {script} is missing");
+        var source = new StreamReader(stream).ReadToEnd();
+        var module = PyConvert.Check(Interop.PyModule_New(name));
+        var globals = Interop.PyModule_GetDict(module);
+        beforeExec?.Invoke(module);
+        var code = PyConvert.Check(Interop.Py_CompileString(source, $"<bufferscope:{script}>", Interop.Py_file_input));
+        try { Interop.Py_DecRef(PyConvert.Check(Interop.PyEval_EvalCode(code, globals, globals))); }
+        finally { Interop.Py_DecRef(code); }
+        if (Interop.PyDict_SetItemString(Interop.PyImport_GetModuleDict(), name, module) != 0)
+            throw PythonErrors.Fetch();
+        Interop.Py_DecRef(module);
+        return Interop.PyDict_GetItemString(Interop.PyImport_GetModuleDict(), name);
+    }
+
+    /// <summary>
+    /// Stops taking work, finishes what is queued, finalises Python. Waits at most
+    /// <paramref name="timeout"/>: a user's non-daemon thread can keep finalisation waiting.
+    /// </summary>
+    public async Task ShutdownAsync(TimeSpan timeout)
+    {
+        _work.CompleteAdding();
+        Interrupt(Volatile.Read(ref _currentRun));
+        await Task.WhenAny(_stopped.Task, Task.Delay(timeout)).ConfigureAwait(false);
+    }
+}

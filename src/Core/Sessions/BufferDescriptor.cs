@@ -1,0 +1,33 @@
+using Bufferscope.Core.Buffers;
+
+namespace Bufferscope.Core.Sessions;
+
+/// <summary>A buffer as clients see it: layout, memory, and its live exports.</summary>
+public sealed record BufferDescriptor(
+    long Id,
+    string Name,
+    string Format,
+    int ItemSize,
+    long[] Shape,
+    long[] Strides,
+    long Offset,
+    long NBytes,
+    string Order,
+    bool Readonly,
+    MemorySourceInfo Source,
+    long Address,
+    long Allocation,
+    int Exports,
+    IReadOnlyList<ExportView> Views,
+    string? SessionId,
+    DateTimeOffset CreatedAt)
+{
+    public static BufferDescriptor Of(Exporter e) => new(
+        e.Id, e.Name, e.Layout.Format.Text, e.Layout.ItemSize, e.Layout.ShapeArray(), e.Layout.StridesArray(),
+        e.Layout.Offset, e.Layout.NBytes, e.Layout.Order, e.ReadOnly,
+        new MemorySourceInfo(e.Memory.Kind, e.Memory.Location, e.Memory.ChangesFromOutside),
+        e.ItemAddress, e.Memory.Length, e.Exports, e.Views(), e.SessionId, e.CreatedAt);
+}
+
+/// <summary>Where a buffer's memory lives; <see cref="ChangesFromOutside"/> when another process can write it.</summary>
+public sealed record MemorySourceInfo(string Kind, string? Location, bool ChangesFromOutside);

@@ -1,0 +1,18 @@
+namespace Bufferscope.Core.Sessions;
+
+/// <summary>How a console run ended. Serialisable: it crosses the session boundary as it is.</summary>
+public sealed record ConsoleResult(
+    bool Ok,
+    string Stdout,
+    string Stderr,
+    string? Result,
+    ConsoleError? Error,
+    double DurationMs,
+    bool TimedOut)
+{
+    public string? SessionId { get; init; }
+    public long RunId { get; init; }
+}
+
+/// <summary>A Python exception from a run: qualified type, message, formatted traceback.</summary>
+public sealed record ConsoleError(string Type, string Message, string Traceback);

@@ -1,0 +1,283 @@
+using System.Collections.Concurrent;
+using Bufferscope.Core.Buffers;
+using Bufferscope.Core.Live;
+using Bufferscope.Core.Python;
+
+namespace Bufferscope.Core.Sessions;
+
+/// <summary>
+/// Sessions, their buffers and their consoles. This is the session boundary: every method is
+/// async or lock-free, and takes and returns serialisable records, never a Python object, so
+/// sessions can later move to their own processes behind the same calls.
+/// </summary>
+public sealed class SessionManager
+{
+    private readonly ConcurrentDictionary<string, Session> _sessions = new();
+    private readonly PythonRuntime _python;
+    private readonly ExporterFactory _factory;
+    private readonly ExporterRegistry _registry;
+    private readonly EventFeed _feed;
+    private readonly BufferscopeOptions _options;
+    private readonly Lock _createLock = new();
+    private nint _console;
+    private long _runTokens;
+
+    /// <summary>The session whose snippet is running on the Python thread, so MemBufs made there join it.</summary>
+    internal string? Running { get; private set; }
+
+    internal SessionManager(PythonRuntime python, ExporterFactory factory, ExporterRegistry registry, EventFeed feed, BufferscopeOptions options)
+    {
+        _python = python;
+        _factory = factory;
+        _registry = registry;
+        _feed = feed;
+        _options = options;
+    }
+
+    /// <summary>Loads the console helpers. Python thread.</summary>
+    internal void Install() => _console = PyConvert.Check(Interop.PyObject_GetAttrString(
+        PythonRuntime.LoadModule("_bufferscope_console", "console.py"), "run"));
+
+    // ---- sessions -----------------------------------------------------------------------------
+
+    public async Task<SessionInfo> CreateAsync(string? name)
+    {
+        var limits = _options.Limits;
+        if (string.IsNullOrWhiteSpace(name) || name.Length > limits.MaxSessionNameLength || name.Any(char.IsControl))
+            throw new BufferSpecException("name", $"session name must be 1 to {limits.MaxSessionNameLength} printable characters");
+        var globals = await _python.RunAsync(() =>
+        {
+            var dict = PyObjectHandle.Steal(Interop.PyDict_New());
+            PyConvert.SetItem(dict.Pointer, "__name__", PyConvert.FromString("__main__"));
+            PyConvert.SetItem(dict.Pointer, "__builtins__", PyConvert.Check(Interop.PyImport_ImportModule("builtins")));
+            PyConvert.SetItem(dict.Pointer, "bufferscope", PyConvert.Check(Interop.PyImport_ImportModule("bufferscope")));
+            return dict;
+        }).ConfigureAwait(false);
+        lock (_createLock)
+        {
+            if (_sessions.Count >= limits.MaxSessions)
+            {
+                globals.Dispose();
+                throw new LimitExceededException($"there are already {_sessions.Count} sessions, the most allowed (Bufferscope:Limits:MaxSessions); delete one first");
+            }
+            var session = new Session(Guid.NewGuid().ToString("n")[..12], name, globals);
+            _sessions[session.Id] = session;
+            return session.Info;
+        }
+    }
+
+    public IReadOnlyList<SessionInfo> List() => [.. _sessions.Values.OrderBy(s => s.CreatedAt).Select(s => s.Info)];
+
+    public SessionInfo Get(string sessionId) => Find(sessionId).Info;
+
+    /// <summary>
+    /// Deletes a session. Refused while any of its buffers has live exports, unless
+    /// <paramref name="force"/>: then the namespace is cleared first (dropping every view it held)
+    /// and buffers still exported from elsewhere live on until their views go.
+    /// </summary>
+    public async Task DeleteAsync(string sessionId, bool force = false)
+    {
+        var session = Find(sessionId);
+        await _python.RunAsync(() =>
+        {
+            var live = _registry.OfSession(sessionId).Sum(e => e.Exports);
+            if (live > 0 && !force)
+                throw new BufferLifetimeException($"session '{session.Name}' has buffers with {live} live export{(live == 1 ? "" : "s")}; release them, or delete with force", live);
+            var clear = PyConvert.Check(Interop.PyObject_GetAttrString(session.Globals.Pointer, "clear"));
+            Interop.Py_DecRef(PyConvert.Call(clear));
+            Interop.Py_DecRef(clear);
+            var gc = PyConvert.Check(Interop.PyImport_ImportModule("gc"));
+            var collect = PyConvert.Check(Interop.PyObject_GetAttrString(gc, "collect"));
+            Interop.Py_DecRef(PyConvert.Call(collect)); // views in reference cycles go now, not at some later collection
+            Interop.Py_DecRef(collect);
+            Interop.Py_DecRef(gc);
+            foreach (var exporter in _registry.OfSession(sessionId))
+                if (exporter.Exports == 0) exporter.Free();
+            session.Deleted = true;
+            _sessions.TryRemove(sessionId, out _);
+            session.Globals.Dispose();
+        }).ConfigureAwait(false);
+    }
+
+    private Session Find(string sessionId) =>
+        _sessions.TryGetValue(sessionId ?? "", out var s) ? s : throw new NotFoundException($"no session with id '{sessionId}'");
+
+    // ---- buffers ------------------------------------------------------------------------------
+
+    /// <summary>Creates a buffer and binds it to <see cref="BufferSpec.Name"/> in the session's namespace.</summary>
+    public async Task<BufferDescriptor> CreateBufferAsync(string sessionId, BufferSpec spec)
+    {
+        var session = Find(sessionId);
+        return await _python.RunAsync(() =>
+        {
+            if (string.IsNullOrEmpty(spec.Name) || !IsIdentifier(spec.Name))
+                throw new BufferSpecException("name", $"buffer name '{spec.Name}' must be a Python identifier (letters, digits, _; not starting with a digit; not a keyword), e.g. \"frame\"");
+            if (Interop.PyDict_GetItemString(session.Globals.Pointer, spec.Name) != 0)
+                throw new BufferSpecException("name", $"'{spec.Name}' is already bound in session '{session.Name}'; pick another name or delete that buffer first");
+            var count = _registry.OfSession(sessionId).Count;
+            if (count >= _options.Limits.MaxBuffersPerSession)
+                throw new LimitExceededException($"session '{session.Name}' already has {count} buffers, the most allowed (Bufferscope:Limits:MaxBuffersPerSession)");
+            var exporter = _factory.Create(spec, sessionId: sessionId);
+            // The namespace takes the only reference: unbinding the name (del, free) ends the buffer.
+            PyConvert.SetItem(session.Globals.Pointer, spec.Name, ExporterType.Wrap(exporter));
+            return BufferDescriptor.Of(exporter);
+        }).ConfigureAwait(false);
+    }
+
+    private static bool IsIdentifier(string name)
+    {
+        var s = PyConvert.FromString(name);
+        try
+        {
+            var isIdentifier = PyConvert.Check(Interop.PyObject_GetAttrString(s, "isidentifier"));
+            var result = PyConvert.Call(isIdentifier);
+            Interop.Py_DecRef(isIdentifier);
+            var ok = Interop.PyObject_IsTrue(result) == 1;
+            Interop.Py_DecRef(result);
+            if (!ok)
+                return false;
+            var keyword = PyConvert.Check(Interop.PyImport_ImportModule("keyword"));
+            var isKeyword = PyConvert.Check(Interop.PyObject_GetAttrString(keyword, "iskeyword"));
+            var kw = PyConvert.Call(isKeyword, s);
+            var reserved = Interop.PyObject_IsTrue(kw) == 1;
+            Interop.Py_DecRef(kw);
+            Interop.Py_DecRef(isKeyword);
+            Interop.Py_DecRef(keyword);
+            return !reserved;
+        }
+        finally { Interop.Py_DecRef(s); }
+    }
+
+    /// <summary>Every live buffer of the session, those made in Python with bufferscope.MemBuf included.</summary>
+    public IReadOnlyList<BufferDescriptor> ListBuffers(string sessionId)
+    {
+        Find(sessionId);
+        return [.. _registry.OfSession(sessionId).Select(BufferDescriptor.Of)];
+    }
+
+    public BufferDescriptor GetBuffer(string sessionId, long bufferId) => BufferDescriptor.Of(FindBuffer(sessionId, bufferId));
+
+    /// <summary>Frees a buffer: refused (BufferLifetimeException with the count) while exported; unbinds its name.</summary>
+    public async Task FreeBufferAsync(string sessionId, long bufferId)
+    {
+        var session = Find(sessionId);
+        var exporter = FindBuffer(sessionId, bufferId);
+        await _python.RunAsync(() =>
+        {
+            exporter.Free();
+            var bound = Interop.PyDict_GetItemString(session.Globals.Pointer, exporter.Name);
+            if (bound != 0 && bound == exporter.PythonObject)
+                Interop.PyDict_DelItemString(session.Globals.Pointer, exporter.Name);
+        }).ConfigureAwait(false);
+    }
+
+    public byte[] ReadMemory(string sessionId, long bufferId, long offset, int length)
+    {
+        var bytes = new byte[length];
+        FindBuffer(sessionId, bufferId).Read(offset, bytes);
+        return bytes;
+    }
+
+    /// <summary>A server-side write: pushed like any other change.</summary>
+    public void WriteMemory(string sessionId, long bufferId, long offset, ReadOnlySpan<byte> data)
+    {
+        var exporter = FindBuffer(sessionId, bufferId);
+        exporter.Write(offset, data);
+        _feed.Publish(new BufferEvent(BufferEventKind.MemoryWritten, sessionId, exporter.Id, exporter.Exports, null, CoarseClock.Now)
+        {
+            BufferName = exporter.Name,
+            Offset = offset,
+            Length = data.Length,
+        });
+    }
+
+    internal Exporter FindBuffer(string sessionId, long bufferId)
+    {
+        Find(sessionId);
+        var exporter = _registry.Get(bufferId);
+        return exporter is not null && exporter.SessionId == sessionId
+            ? exporter
+            : throw new NotFoundException($"no buffer with id {bufferId} in session '{sessionId}'");
+    }
+
+    // ---- console ------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Runs a snippet in the session's namespace. Past <paramref name="timeout"/> (default
+    /// Bufferscope:Python:RunTimeout) it is interrupted, even in time.sleep, and reported as timed
+    /// out; SystemExit is reported like any error.
+    /// </summary>
+    public async Task<ConsoleResult> RunAsync(string sessionId, string? code, TimeSpan? timeout = null)
+    {
+        var session = Find(sessionId);
+        code ??= "";
+        if (code.Length > _options.Limits.MaxCodeLength)
+            throw new LimitExceededException($"code is {code.Length} characters; at most {_options.Limits.MaxCodeLength} are allowed (Bufferscope:Limits:MaxCodeLength)");
+        var limit = timeout ?? _options.Python.RunTimeout;
+        var runId = session.NextRun();
+        var result = await _python.RunAsync(() => Run(session, code, runId, limit)).ConfigureAwait(false);
+        _feed.Publish(new BufferEvent(BufferEventKind.ConsoleRan, sessionId, null, null, null, CoarseClock.Now) { Run = result });
+        return result;
+    }
+
+    private ConsoleResult Run(Session session, string code, long runId, TimeSpan limit)
+    {
+        if (session.Deleted)
+            throw new NotFoundException($"session '{session.Name}' was deleted");
+        var interrupted = 0;
+        // Run ids count per session; the interrupt needs one unique across sessions.
+        var token = Interlocked.Increment(ref _runTokens);
+        _python.BeginRun(token);
+        Running = session.Id;
+        // The watchdog signals again every 200 ms, in case the snippet catches the first interrupt.
+        using var watchdog = new Timer(_ => { Interlocked.Exchange(ref interrupted, 1); _python.Interrupt(token); },
+            null, limit, TimeSpan.FromMilliseconds(200));
+        nint outcome;
+        try
+        {
+            var codeObject = PyConvert.FromString(code);
+            var filename = PyConvert.FromString($"<console:{session.Name}:{runId}>");
+            var outputLimit = PyConvert.FromLong(_options.Limits.MaxOutputChars);
+            try { outcome = PyConvert.Call(_console, codeObject, session.Globals.Pointer, filename, outputLimit); }
+            finally
+            {
+                Interop.Py_DecRef(codeObject);
+                Interop.Py_DecRef(filename);
+                Interop.Py_DecRef(outputLimit);
+            }
+        }
+        catch (PythonException e) when (e.PythonType == "KeyboardInterrupt")
+        {
+            // The interrupt landed after the snippet, in the runner itself: the snippet did time out.
+            return new ConsoleResult(false, "", "", null, new ConsoleError(e.PythonType, e.PythonMessage, e.PythonTraceback), limit.TotalMilliseconds, true)
+            { SessionId = session.Id, RunId = runId };
+        }
+        finally
+        {
+            watchdog.Dispose();
+            _python.EndRun();
+            Running = null;
+        }
+        try
+        {
+            var error = Interop.PyTuple_GetItem(outcome, 4);
+            ConsoleError? consoleError = error == Builtins.None ? null : new ConsoleError(
+                PyConvert.ToString(Interop.PyTuple_GetItem(error, 0)),
+                PyConvert.ToString(Interop.PyTuple_GetItem(error, 1)),
+                PyConvert.ToString(Interop.PyTuple_GetItem(error, 2)));
+            var result = Interop.PyTuple_GetItem(outcome, 3);
+            var timedOut = Volatile.Read(ref interrupted) == 1 && consoleError?.Type == "KeyboardInterrupt";
+            return new ConsoleResult(
+                Ok: consoleError is null,
+                Stdout: PyConvert.ToString(Interop.PyTuple_GetItem(outcome, 1)),
+                Stderr: PyConvert.ToString(Interop.PyTuple_GetItem(outcome, 2)),
+                Result: result == Builtins.None ? null : PyConvert.ToString(result),
+                Error: consoleError,
+                DurationMs: Math.Round(PyConvert.ToDouble(Interop.PyTuple_GetItem(outcome, 5)), 3),
+                TimedOut: timedOut)
+            { SessionId = session.Id, RunId = runId };
+        }
+        finally { Interop.Py_DecRef(outcome); }
+    }
+
+}

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using Bufferscope.Core.Sessions;
+
+[assembly: AssemblyFixture(typeof(Bufferscope.Core.Tests.CoreFixture))]
+
+namespace Bufferscope.Core.Tests;
+
+/// <summary>
+/// The real embedded interpreter, started once for the test process (CPython is once per
+/// process). Tests run Python through the same session console users do.
+/// </summary>
+public sealed class CoreFixture
+{
+    public BufferscopeCore Core { get; } = BufferscopeCore.Start(new BufferscopeOptions
+    {
+        Limits = new LimitOptions { MaxBufferBytes = 256L << 20, MaxTotalBytes = 1L << 30, MaxSessions = 1000, MaxBuffersPerSession = 1000 },
+    });
+
+    public SessionManager Sessions => Core.Sessions;
+
+    /// <summary>A new session for one test, so tests never see each other's names.</summary>
+    public async Task<string> NewSessionAsync(string name = "test") => (await Sessions.CreateAsync(name)).Id;
+
+    /// <summary>Runs code and fails the test with Python's traceback if it raised.</summary>
+    public async Task<ConsoleResult> RunOkAsync(string session, string code)
+    {
+        var result = await Sessions.RunAsync(session, code);
+        Assert.True(result.Ok, $"Python failed:\n{code}\n---\n{result.Error?.Traceback}\nstdout: {result.Stdout}");
+        return result;
+    }
+
+    /// <summary>Runs code whose last expression is json.dumps(...) and parses it.</summary>
+    public async Task<JsonElement> RunJsonAsync(string session, string code)
+    {
+        var result = await RunOkAsync(session, code);
+        Assert.NotNull(result.Result);
+        // The console returns repr() of the value: a str literal, which json can read once unquoted.
+        var text = (string)System.Text.Json.JsonSerializer.Deserialize<string>(PythonStringLiteral(result.Result!))!;
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>repr() of a str that json.dumps made: single-quoted, ASCII only; turn it into a JSON string literal.</summary>
+    private static string PythonStringLiteral(string repr)
+    {
+        if (repr.Length >= 2 && repr[0] == '\'' && repr[^1] == '\'')
+            return "\"" + repr[1..^1].Replace("\\'", "'", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+        return repr;
+    }
+
+    /// <summary>An embedded test script's text.</summary>
+    public static string Script(string name)
+    {
+        using var stream = typeof(CoreFixture).Assembly.GetManifestResourceStream(name)!;
+        return new StreamReader(stream).ReadToEnd();
+    }
+}
