@@ -1,0 +1,3 @@
+using Bufferscope.Dashboard;
+
+return await DashboardWebApplication.RunAsync(args);

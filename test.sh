@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, runs every test project, and ends with "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")"
+scripts/ensure-deps.sh || exit 1
+log=$(mktemp)
+dotnet test Dashboard.sln -c Release 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+# Microsoft.Testing.Platform prints one summary per run: total, failed, succeeded, skipped.
+passed=$(grep -E '^\s+succeeded: [0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -E '^\s+failed: [0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+skipped=$(grep -E '^\s+skipped: [0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+rm -f "$log"
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1 # the build or the runner failed before any test could: count it, never report green
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$status" -eq 0 ]
