@@ -122,8 +122,9 @@ public sealed class BufferLayout
         {
             var i = fortran ? k : shape.Count - 1 - k;
             strides[i] = step;
-            // Past a zero extent the product is 0 anyway; keep the stride meaningful, as numpy does.
-            step = unchecked(step * Math.Max(shape[i], 1));
+            // The plain product, as CPython computes it (_testbuffer, memoryview.cast): past a zero
+            // extent the strides are 0. No item is reachable then, so any stride is in bounds.
+            step = unchecked(step * shape[i]);
         }
         return strides;
     }

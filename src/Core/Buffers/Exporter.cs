@@ -106,8 +106,11 @@ public sealed unsafe class Exporter
         view->@readonly = ReadOnly ? 1 : 0;
         view->ndim = shape ? Layout.Rank : 1;
         view->format = BufferRequest.WantsFormat(flags) ? _format : null;
-        view->shape = shape ? _shape : null;
-        view->strides = BufferRequest.WantsStrides(flags) ? _strides : null;
+        // A scalar (ndim 0) must have NULL shape and strides (C API docs, Py_buffer.shape): consumers
+        // such as _testbuffer compute shape[ndim - 1] otherwise, which writes before their array.
+        var scalar = Layout.Rank == 0;
+        view->shape = shape && !scalar ? _shape : null;
+        view->strides = BufferRequest.WantsStrides(flags) && !scalar ? _strides : null;
         view->suboffsets = null;
         view->@internal = Ledger.Acquire(flags, ExportOrigins.Current());
         Interop.Py_IncRef(self);
