@@ -13,7 +13,7 @@ public sealed class CoreFixture
 {
     public BufferscopeCore Core { get; } = BufferscopeCore.Start(new BufferscopeOptions
     {
-        Limits = new LimitOptions { MaxBufferBytes = 256L << 20, MaxTotalBytes = 1L << 30, MaxSessions = 1000, MaxBuffersPerSession = 1000 },
+        Limits = new LimitOptions { MaxBufferBytes = 128L << 20, MaxTotalBytes = 384L << 20, MaxSessions = 1000, MaxBuffersPerSession = 1000 },
     });
 
     public SessionManager Sessions => Core.Sessions;

@@ -1,3 +1,5 @@
+using Bufferscope.Core.Native;
+
 namespace Bufferscope.Core.Python;
 
 /// <summary>

@@ -3,6 +3,8 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
+using Bufferscope.Core.Native;
+
 namespace Bufferscope.Core.Python;
 
 /// <summary>

@@ -1,20 +1,27 @@
 using System.Runtime.InteropServices;
 
-namespace Bufferscope.Core.Python;
+namespace Bufferscope.Core.Native;
 
-/// <summary>The few libc calls Core needs: dlopen with RTLD_GLOBAL and signalling the Python thread.</summary>
+/// <summary>The few libc calls Core needs: dlopen with RTLD_GLOBAL, signalling the Python thread, anonymous mappings.</summary>
 internal static unsafe partial class LibC
 {
     private const string Lib = "libc.so.6";
     internal const int RTLD_NOW = 0x2;
     internal const int RTLD_GLOBAL = 0x100;
     internal const int SIGUSR1 = 10;
+    internal const int PROT_READ = 0x1;
+    internal const int PROT_WRITE = 0x2;
+    internal const int MAP_PRIVATE = 0x02;
+    internal const int MAP_ANONYMOUS = 0x20;
+    internal static readonly nint MAP_FAILED = -1;
 
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial nint dlopen(string file, int mode);
     [LibraryImport(Lib)] internal static partial nint dlerror();
     [LibraryImport(Lib)] internal static partial nuint pthread_self();
     [LibraryImport(Lib)] internal static partial int pthread_kill(nuint thread, int signal);
+    [LibraryImport(Lib, SetLastError = true)] internal static partial nint mmap(nint addr, nuint length, int prot, int flags, int fd, nint offset);
+    [LibraryImport(Lib)] internal static partial int munmap(nint addr, nuint length);
 
     internal static string? LastDlError()
     {
