@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using Bufferscope.Core.Buffers;
 
 namespace Bufferscope.Core.Live;
@@ -24,7 +22,7 @@ public sealed class EventFeed : IAsyncDisposable
     private readonly ConcurrentQueue<Exporter> _dirty = new();
     private readonly Dictionary<long, Seen> _seen = new(); // pump only
     private readonly SemaphoreSlim _wake = new(0);
-    private readonly ConcurrentDictionary<Subscriber, byte> _subscribers = new();
+    private readonly ConcurrentDictionary<EventSubscription, byte> _subscribers = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _pump;
     private int _signalled;
@@ -64,25 +62,18 @@ public sealed class EventFeed : IAsyncDisposable
             _wake.Release();
     }
 
-    /// <summary>Batches of events, in order, for one client. <paramref name="sessionId"/> null: every session.</summary>
-    public async IAsyncEnumerable<IReadOnlyList<BufferEvent>> Subscribe(string? sessionId, int capacity = 1024,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Starts receiving batches of events, in order, for one client (registered before this
+    /// returns, so nothing that happens after is missed). <paramref name="sessionId"/> null: every session.
+    /// </summary>
+    public EventSubscription Subscribe(string? sessionId, int capacity = 1024)
     {
-        var subscriber = new Subscriber(sessionId, Channel.CreateBounded<IReadOnlyList<BufferEvent>>(
-            new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true }));
-        _subscribers[subscriber] = 0;
-        try
-        {
-            await foreach (var batch in subscriber.Channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-                yield return batch;
-        }
-        finally
-        {
-            _subscribers.TryRemove(subscriber, out _);
-        }
+        var subscription = new EventSubscription(this, sessionId, capacity);
+        _subscribers[subscription] = 0;
+        return subscription;
     }
 
-    private sealed record Subscriber(string? SessionId, Channel<IReadOnlyList<BufferEvent>> Channel);
+    internal void Unsubscribe(EventSubscription subscription) => _subscribers.TryRemove(subscription, out _);
 
     private async Task PumpAsync()
     {
@@ -178,7 +169,7 @@ public sealed class EventFeed : IAsyncDisposable
         {
             IReadOnlyList<BufferEvent> mine = subscriber.SessionId is null ? batch : batch.FindAll(e => e.SessionId == subscriber.SessionId);
             if (mine.Count > 0)
-                subscriber.Channel.Writer.TryWrite(mine);
+                subscriber.Offer(mine);
         }
     }
 
@@ -187,7 +178,7 @@ public sealed class EventFeed : IAsyncDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         try { await _pump.ConfigureAwait(false); } catch (OperationCanceledException) { }
         foreach (var subscriber in _subscribers.Keys)
-            subscriber.Channel.Writer.TryComplete();
+            subscriber.Complete();
         _stop.Dispose();
         _wake.Dispose();
     }
