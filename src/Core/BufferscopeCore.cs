@@ -39,7 +39,7 @@ public sealed class BufferscopeCore
 
         Python.RunAsync(() =>
         {
-            BufferscopeModule.Install(Factory, () => Sessions.Running);
+            BufferscopeModule.Install(Factory, () => Sessions.Running, Python.Installation.Version);
             Sessions.Install();
         }).GetAwaiter().GetResult();
     }

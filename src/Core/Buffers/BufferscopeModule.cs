@@ -5,8 +5,9 @@ namespace Bufferscope.Core.Buffers;
 /// <summary>Installs the <c>bufferscope</c> module (MemBuf and its argument parser) in the interpreter. Python thread.</summary>
 internal static class BufferscopeModule
 {
-    public static void Install(ExporterFactory factory, Func<string?> currentSession)
+    public static void Install(ExporterFactory factory, Func<string?> currentSession, Version python)
     {
+        ExportOrigins.Configure(python);
         var type = ExporterType.Create(factory, currentSession);
         var module = PythonRuntime.LoadModule("bufferscope", "bufferscope.py", beforeExec: m =>
         {

@@ -56,7 +56,7 @@ public sealed class ExportLedger
         _records[slot] = new Record
         {
             Id = ++s_nextId, // GIL held: every exporter's slots are serialised
-            AcquiredAtTicks = Environment.TickCount64,
+            AcquiredAtTicks = CoarseClock.Cached,
             Flags = flags,
             Origin = origin,
             NextFree = -1,

@@ -30,15 +30,39 @@ internal static class ExportOrigins
     private static readonly List<ExportOrigin> s_origins = [ExportOrigin.None, ExportOrigin.TooMany];
     private static readonly Dictionary<ExportOrigin, int> s_index = new() { [ExportOrigin.None] = 0, [ExportOrigin.TooMany] = 1 };
 
+    private static FrameLayout? s_frames;
+
+    /// <summary>Uses direct frame reads when the running version's layout is known. Python thread, once.</summary>
+    internal static void Configure(Version python) => s_frames = FrameLayout.For(python);
+
     /// <summary>The interned origin of the running Python frame (GIL held).</summary>
-    public static int Current()
+    public static int Current() => s_frames is { } layout ? FromFrame(layout) : FromApi();
+
+    private static unsafe int FromFrame(FrameLayout layout)
+    {
+        var thread = Interop._PyThreadState_UncheckedGet();
+        var cframe = *(nint*)(thread + layout.ThreadCFrame);
+        var frame = cframe == 0 ? 0 : *(nint*)(cframe + layout.CFrameCurrentFrame);
+        if (frame == 0)
+            return NoFrame;
+        var code = *(nint*)(frame + layout.FrameCode);
+        // prev_instr - _PyCode_CODE(code), in bytes: what PyFrame_GetLasti returns.
+        var lasti = (int)(*(nint*)(frame + layout.FramePrevInstr) - (code + layout.CodeBytecode));
+        ref var memo = ref Slot(code, lasti);
+        if (memo.Code == code && memo.LastInstruction == lasti)
+            return memo.Origin;
+        Interop.Py_IncRef(code); // the memo's own reference
+        return Remember(ref memo, code, lasti);
+    }
+
+    private static int FromApi()
     {
         var frame = Interop.PyEval_GetFrame();
         if (frame == 0)
             return NoFrame;
         var code = Interop.PyFrame_GetCode(frame); // new reference
         var lasti = Interop.PyFrame_GetLasti(frame);
-        ref var memo = ref s_memo[(int)(((ulong)code >> 4) ^ (uint)lasti) & (MemoSize - 1)];
+        ref var memo = ref Slot(code, lasti);
         if (memo.Code == code && memo.LastInstruction == lasti)
         {
             Interop.Py_DecRef_KeptAlive(code); // the frame and the memo both still own it
@@ -47,6 +71,10 @@ internal static class ExportOrigins
         return Remember(ref memo, code, lasti);
     }
 
+    private static ref Memo Slot(nint code, int lasti) =>
+        ref s_memo[(int)(((ulong)code >> 4) ^ (uint)lasti) & (MemoSize - 1)];
+
+    /// <summary>Takes over one reference to <paramref name="code"/>.</summary>
     private static int Remember(ref Memo memo, nint code, int lasti)
     {
         var origin = Intern(Describe(code, lasti));

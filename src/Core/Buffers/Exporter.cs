@@ -112,28 +112,37 @@ public sealed unsafe class Exporter
         view->shape = shape && !scalar ? _shape : null;
         view->strides = BufferRequest.WantsStrides(flags) && !scalar ? _strides : null;
         view->suboffsets = null;
-        view->@internal = Ledger.Acquire(flags, ExportOrigins.Current());
-        Interop.Py_IncRef(self);
+        var firstInFrame = IsFirstChangeInFrame;
+        if (firstInFrame)
+            CoarseClock.Refresh(); // stamp the first export of a frame with a fresh time
+        view->@internal = ExportParts.Ledger
+            ? Ledger.Acquire(flags, ExportParts.Origin ? ExportOrigins.Current() : ExportOrigins.NoFrame)
+            : -1;
+        // Py_INCREF(self), inlined: a MemBuf is never immortal (3.12+) and 3.11-3.13 default
+        // builds keep ob_refcnt as a plain count at offset 0, so this is what the macro does,
+        // without a native call on every export.
+        (*(nint*)self)++;
         view->obj = self;
-        NoteChange();
+        if (firstInFrame)
+            Enlist();
         return null;
     }
 
     /// <summary>Ends an export (GIL held).</summary>
     internal void Release(Py_buffer* view)
     {
-        if (Ledger.Release(view->@internal))
-            NoteChange();
+        if (Ledger.Release(view->@internal) && IsFirstChangeInFrame)
+            Enlist();
     }
 
-    private void NoteChange()
+    // The live feed collects an exporter once per frame: only its first change in a frame tells
+    // the feed; later ones find Enlisted set and cost a read.
+    private bool IsFirstChangeInFrame => Enlisted == 0 && ExportParts.Feed && Changed is not null;
+
+    private void Enlist()
     {
-        // Once per feed frame at most: later changes in the frame find Enlisted set and cost a read.
-        if (Enlisted == 0 && Changed is { } changed)
-        {
-            Enlisted = 1;
-            changed(this);
-        }
+        Enlisted = 1;
+        Changed!(this);
     }
 
     /// <summary>The live exports, as clients see them. Any thread.</summary>

@@ -14,4 +14,6 @@ internal static partial class Interop
     [LibraryImport(Library), SuppressGCTransition] internal static partial nint PyFrame_GetCode(nint frame);
     [LibraryImport(Library), SuppressGCTransition] internal static partial int PyFrame_GetLasti(nint frame);
     [LibraryImport(Library)] internal static partial int PyCode_Addr2Line(nint code, int lasti);
+    // Reads a thread-local; the caller holds the GIL, so the answer is its own thread state.
+    [LibraryImport(Library), SuppressGCTransition] internal static partial nint _PyThreadState_UncheckedGet();
 }
