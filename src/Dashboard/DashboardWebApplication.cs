@@ -56,6 +56,9 @@ public static class DashboardWebApplication
             return 2;
         }
         await app.RunAsync();
+        // Stopped (Ctrl+C, SIGTERM): interrupt any running snippet, finish queued work, finalise
+        // Python. A user's non-daemon thread could keep finalisation waiting: give it 5 s at most.
+        await app.Services.GetRequiredService<BufferscopeCore>().Python.ShutdownAsync(TimeSpan.FromSeconds(5));
         return 0;
     }
 }
