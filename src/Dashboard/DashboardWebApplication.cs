@@ -44,10 +44,11 @@ public static class DashboardWebApplication
     public static async Task<int> RunAsync(string[] args)
     {
         var app = Build(args);
+        BufferscopeCore core;
         try
         {
             // Python starts at boot, not at the first request: a bad interpreter is reported now.
-            var core = app.Services.GetRequiredService<BufferscopeCore>();
+            core = app.Services.GetRequiredService<BufferscopeCore>();
             app.Logger.LogInformation("Python {Version} embedded from {Library}", core.Python.Installation.Version, core.Python.Installation.Library);
         }
         catch (PythonStartException e)
@@ -58,7 +59,7 @@ public static class DashboardWebApplication
         await app.RunAsync();
         // Stopped (Ctrl+C, SIGTERM): interrupt any running snippet, finish queued work, finalise
         // Python. A user's non-daemon thread could keep finalisation waiting: give it 5 s at most.
-        await app.Services.GetRequiredService<BufferscopeCore>().Python.ShutdownAsync(TimeSpan.FromSeconds(5));
+        await core.Python.ShutdownAsync(TimeSpan.FromSeconds(5));
         return 0;
     }
 }
