@@ -49,14 +49,13 @@ def layout(shape, itemsize, order):
     return strides, offset, max(1, -(-reach // itemsize))
 
 
-def facts(nd):
-    out = {}
-    for name in ("format", "itemsize", "ndim", "shape", "strides", "suboffsets", "readonly", "nbytes",
-                 "c_contiguous", "f_contiguous", "contiguous"):
-        out[name] = getattr(nd, name)
-    out["tobytes"] = nd.tobytes().hex()
+def facts(view):
+    """What a consumer sees: ndarray and memoryview have the same attributes, tobytes and tolist."""
+    out = {name: getattr(view, name) for name in ("format", "itemsize", "ndim", "shape", "strides", "suboffsets",
+           "readonly", "nbytes", "c_contiguous", "f_contiguous", "contiguous")}
+    out["tobytes"] = view.tobytes().hex()
     try:
-        out["tolist"] = repr(nd.tolist())
+        out["tolist"] = repr(view.tolist())
     except Exception as e:
         out["tolist"] = type(e).__name__
     return out
@@ -76,14 +75,7 @@ def through_memoryview(obj):
     except BufferError:
         return "BufferError"
     with m:
-        out = {name: getattr(m, name) for name in ("format", "itemsize", "ndim", "shape", "strides",
-               "suboffsets", "readonly", "nbytes", "c_contiguous", "f_contiguous", "contiguous")}
-        out["tobytes"] = m.tobytes().hex()
-        try:
-            out["tolist"] = repr(m.tolist())
-        except Exception as e:
-            out["tolist"] = type(e).__name__
-    return out
+        return facts(m)
 
 
 def compare(fmt):
