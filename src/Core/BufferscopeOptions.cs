@@ -11,6 +11,12 @@ public sealed class BufferscopeOptions
     public LimitOptions Limits { get; set; } = new();
     /// <summary>Coalesced live updates per second at most.</summary>
     public int FrameRate { get; set; } = 30;
+    /// <summary>How often a watched window with a live writable export is compared, in milliseconds.</summary>
+    public int WatchPollMilliseconds { get; set; } = 4;
+    /// <summary>Required on any address that is not loopback; generated and printed at start when not set.</summary>
+    public string? AccessToken { get; set; }
+    /// <summary>Require the token on loopback too.</summary>
+    public bool RequireToken { get; set; }
 }
 
 /// <summary>Limits enforced with clear errors (configuration section <c>Bufferscope:Limits</c>).</summary>
@@ -24,4 +30,10 @@ public sealed class LimitOptions
     /// <summary>Characters of stdout (and of stderr) kept from one run.</summary>
     public int MaxOutputChars { get; set; } = 1_000_000;
     public int MaxSessionNameLength { get; set; } = 64;
+    /// <summary>Bytes one WatchMemory window may cover.</summary>
+    public int MaxWatchBytes { get; set; } = 1 << 20;
+    /// <summary>Bytes one memory read or write over HTTP may move.</summary>
+    public int MaxTransferBytes { get; set; } = 16 << 20;
+    /// <summary>Console runs one client (IP address) may start per minute.</summary>
+    public int RunsPerMinute { get; set; } = 120;
 }

@@ -1,11 +1,18 @@
+using System.Threading.RateLimiting;
 using Bufferscope.Core;
 using Bufferscope.Core.Python;
+using Bufferscope.Dashboard.Api;
+using Bufferscope.Dashboard.Hubs;
+using Bufferscope.Dashboard.Security;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Bufferscope.Dashboard;
 
 /// <summary>
 /// Builds the server: configuration from the root appsettings.json, Core (Python started once,
-/// at boot), the endpoints. Tests build the real thing through <see cref="Build"/>.
+/// at boot), the HTTP API, the hub, the access gate and the limits. Tests build the real thing
+/// through <see cref="Build"/>.
 /// </summary>
 public static class DashboardWebApplication
 {
@@ -17,17 +24,53 @@ public static class DashboardWebApplication
             // appsettings.json and wwwroot/ are copied next to the binaries from the repository root.
             ContentRootPath = AppContext.BaseDirectory,
         });
+        configure?.Invoke(builder);
         var options = new BufferscopeOptions();
         builder.Configuration.GetSection(BufferscopeOptions.Section).Bind(options);
         options.Python.WithEnvironment();
-        configure?.Invoke(builder);
 
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(_ => BufferscopeCore.Start(options));
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(_ => BufferscopeCore.Start(options));
+        services.AddSingleton<AccessGate>();
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        // Binding failures (bad JSON, a query value that is not a number) become exceptions, so
+        // they get the same problem+json answer as every other error.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddOpenApi();
+        services.AddSignalR().AddMessagePackProtocol();
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(ConsoleApi.RatePolicy, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = Math.Max(1, options.Limits.RunsPerMinute), Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            limiter.OnRejected = async (context, token) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "60";
+                await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context.HttpContext,
+                    ProblemDetails = new ProblemDetails
+                    {
+                        Status = 429, Title = "Too many runs",
+                        Detail = $"at most {options.Limits.RunsPerMinute} console runs a minute per client (Bufferscope:Limits:RunsPerMinute); try again in a minute",
+                    },
+                });
+            };
+        });
+        services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = options.Limits.MaxTransferBytes);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.Limits.MaxTransferBytes + (1 << 16));
 
         var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.Use((context, next) => context.RequestServices.GetRequiredService<AccessGate>().InvokeAsync(context, _ => next()));
+        app.UseRateLimiter();
         app.UseDefaultFiles();
         app.UseStaticFiles();
+
         app.MapGet("/healthz", (BufferscopeCore core) => Results.Json(new
         {
             status = "ok",
@@ -38,6 +81,12 @@ public static class DashboardWebApplication
                 library = core.Python.Installation.Library,
             },
         }));
+        SessionsApi.Map(app);
+        BuffersApi.Map(app);
+        MemoryApi.Map(app);
+        ConsoleApi.Map(app);
+        app.MapOpenApi();
+        app.MapHub<BufferHub>(BufferHub.Path);
         return app;
     }
 
@@ -56,6 +105,7 @@ public static class DashboardWebApplication
             await Console.Error.WriteLineAsync($"bufferscope: cannot start Python: {e.Message}");
             return 2;
         }
+        app.Lifetime.ApplicationStarted.Register(() => _ = app.Services.GetRequiredService<AccessGate>().Token);
         await app.RunAsync();
         // Stopped (Ctrl+C, SIGTERM): interrupt any running snippet, finish queued work, finalise
         // Python. A user's non-daemon thread could keep finalisation waiting: give it 5 s at most.

@@ -54,6 +54,13 @@ public sealed unsafe class Exporter
     /// <summary>The Python object, borrowed; 0 once Python has deallocated it. GIL only.</summary>
     internal nint PythonObject { get; set; }
 
+    /// <summary>Pulsed on the first export change of each feed frame and on every server write: memory watches wait on it.</summary>
+    public Live.ActivitySignal Activity { get; } = new();
+
+    /// <summary>Counts server-side writes, so a watch knows the memory changed without an export.</summary>
+    public long WriteVersion => Volatile.Read(ref _writeVersion);
+    private long _writeVersion;
+
     /// <summary>Set by the live feed while this exporter has changes it has not collected yet.</summary>
     internal int Enlisted;
     internal Action<Exporter>? Changed;
@@ -143,6 +150,7 @@ public sealed unsafe class Exporter
     {
         Enlisted = 1;
         Changed!(this);
+        Activity.Pulse();
     }
 
     /// <summary>The live exports, as clients see them. Any thread.</summary>
@@ -169,6 +177,7 @@ public sealed unsafe class Exporter
         }
         _budget.Return(_reserved);
         _onFreed(this);
+        Activity.Pulse(); // watches notice the buffer is gone
     }
 
     /// <summary>Copies allocation bytes [offset, offset + destination.Length) out. Any thread.</summary>
@@ -191,6 +200,8 @@ public sealed unsafe class Exporter
             CheckRange(offset, source.Length);
             source.CopyTo(new Span<byte>((byte*)Memory.Address + offset, source.Length));
         }
+        Interlocked.Increment(ref _writeVersion);
+        Activity.Pulse();
     }
 
     private void CheckRange(long offset, long length)

@@ -1,0 +1,122 @@
+using System.Runtime.CompilerServices;
+using Bufferscope.Core.Buffers;
+
+namespace Bufferscope.Core.Live;
+
+/// <summary>
+/// Streams a window of a buffer's memory: its bytes at once, then a frame whenever they change.
+///
+/// Memory changes only while a writable export is live, through a server-side write, or (mapped
+/// files, shared memory) from another process. Only then is the window compared with a shadow
+/// copy (a 64 KiB memcmp costs microseconds), every <see cref="PollInterval"/>, and once more after
+/// the last writable export is gone, so a short-lived view's write is never missed. Otherwise the
+/// watch sleeps on the buffer's <see cref="ActivitySignal"/>: a quiescent buffer costs nothing.
+/// Frames go out at most once per <see cref="FrameInterval"/>. The stream is pulled: when a client
+/// reads slowly the next frame is computed when it asks, against what it was last sent, so it gets
+/// the latest bytes with every change since marked, and never slows Python or other clients.
+/// </summary>
+public sealed class MemoryWatch(Exporter exporter, long offset, int length, TimeSpan frameInterval, TimeSpan pollInterval)
+{
+    private const int Block = 64;
+
+    public TimeSpan FrameInterval { get; } = frameInterval;
+    public TimeSpan PollInterval { get; } = pollInterval;
+
+    public async IAsyncEnumerable<MemoryFrame> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var shadow = new byte[length];
+        var current = new byte[length];
+        long version = 0;
+        if (!TryRead(shadow))
+            yield break;
+        yield return new MemoryFrame(exporter.Id, offset, (byte[])shadow.Clone(), [new ByteRange(offset, length)], ++version, CoarseClock.Now);
+
+        var lastSent = DateTime.UtcNow;
+        var checkOnceMore = false;
+        var seenWrites = exporter.WriteVersion;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var writable = HasWritableExport();
+            var written = exporter.WriteVersion != seenWrites;
+            if (!writable && !written && !checkOnceMore && !exporter.Memory.ChangesFromOutside)
+            {
+                // Quiescent: sleep until an export or a write happens. Take the signal first, then
+                // look again, so a change between the first look and the wait is not slept through.
+                var next = exporter.Activity.NextAsync(cancellationToken);
+                if (!HasWritableExport() && exporter.WriteVersion == seenWrites && !exporter.IsFreed)
+                {
+                    try { await next.ConfigureAwait(false); }
+                    catch (OperationCanceledException) { yield break; }
+                }
+                checkOnceMore = true;
+                continue;
+            }
+            checkOnceMore = writable; // after the last writable export goes, look one more time
+            seenWrites = exporter.WriteVersion;
+
+            if (!TryRead(current))
+                yield break;
+            var changed = Diff(shadow, current, offset);
+            if (changed.Count > 0)
+            {
+                // At most one frame per FrameInterval: wait out the rest, then send the latest bytes.
+                var wait = FrameInterval - (DateTime.UtcNow - lastSent);
+                if (wait > TimeSpan.Zero)
+                {
+                    try { await Task.Delay(wait, cancellationToken).ConfigureAwait(false); }
+                    catch (OperationCanceledException) { yield break; }
+                    if (!TryRead(current))
+                        yield break;
+                    changed = Diff(shadow, current, offset);
+                }
+                (shadow, current) = (current, shadow);
+                lastSent = DateTime.UtcNow;
+                yield return new MemoryFrame(exporter.Id, offset, (byte[])shadow.Clone(), changed, ++version, CoarseClock.Now);
+                continue;
+            }
+            try { await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false); }
+            catch (OperationCanceledException) { yield break; }
+        }
+    }
+
+    private bool HasWritableExport() => exporter.Exports > 0 && !exporter.ReadOnly;
+
+    private bool TryRead(byte[] into)
+    {
+        try
+        {
+            exporter.Read(offset, into);
+            return true;
+        }
+        catch (BufferLifetimeException) { return false; } // freed: the watch ends
+    }
+
+    /// <summary>The changed byte ranges, found a block at a time (vectorised compares), then trimmed to the byte.</summary>
+    internal static List<ByteRange> Diff(ReadOnlySpan<byte> before, ReadOnlySpan<byte> after, long baseOffset)
+    {
+        var ranges = new List<ByteRange>();
+        var start = -1;
+        for (var at = 0; at < before.Length; at += Block)
+        {
+            var n = Math.Min(Block, before.Length - at);
+            var same = before.Slice(at, n).SequenceEqual(after.Slice(at, n));
+            if (!same && start < 0)
+                start = at;
+            else if (same && start >= 0)
+            {
+                ranges.Add(Trim(before, after, start, at, baseOffset));
+                start = -1;
+            }
+        }
+        if (start >= 0)
+            ranges.Add(Trim(before, after, start, before.Length, baseOffset));
+        return ranges;
+    }
+
+    private static ByteRange Trim(ReadOnlySpan<byte> before, ReadOnlySpan<byte> after, int start, int end, long baseOffset)
+    {
+        while (before[start] == after[start]) start++;
+        while (before[end - 1] == after[end - 1]) end--;
+        return new ByteRange(baseOffset + start, end - start);
+    }
+}

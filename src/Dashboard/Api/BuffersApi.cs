@@ -1,0 +1,31 @@
+using Bufferscope.Core;
+using Bufferscope.Core.Buffers;
+using Bufferscope.Dashboard.Api.Contracts;
+
+namespace Bufferscope.Dashboard.Api;
+
+/// <summary>/api/sessions/{sid}/buffers: create (bound by name in the session's Python), list, get, free.</summary>
+public static class BuffersApi
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var buffers = app.MapGroup("/api/sessions/{sid}/buffers").WithTags("Buffers");
+
+        buffers.MapPost("/", async (string sid, BufferSpec spec, BufferscopeCore core) =>
+        {
+            var buffer = BufferDto.From(await core.Sessions.CreateBufferAsync(sid, spec));
+            return Results.Created($"/api/sessions/{sid}/buffers/{buffer.Id}", buffer);
+        }).WithSummary("Create a buffer: format, shape, order or strides, offset, readonly, fill, source");
+
+        buffers.MapGet("/", (string sid, BufferscopeCore core) => core.Sessions.ListBuffers(sid).Select(BufferDto.From))
+            .WithSummary("Every live buffer of the session, those made in Python with bufferscope.MemBuf included");
+
+        buffers.MapGet("/{bid:long}", (string sid, long bid, BufferscopeCore core) => BufferDto.From(core.Sessions.GetBuffer(sid, bid)));
+
+        buffers.MapDelete("/{bid:long}", async (string sid, long bid, BufferscopeCore core) =>
+        {
+            await core.Sessions.FreeBufferAsync(sid, bid);
+            return Results.NoContent();
+        }).WithSummary("Free a buffer; 409 BufferError with the live count while it is exported");
+    }
+}

@@ -1,0 +1,33 @@
+using System.Text.Json.Serialization;
+using Bufferscope.Core.Sessions;
+
+namespace Bufferscope.Dashboard.Api.Contracts;
+
+/// <summary>A buffer's descriptor, with the PEP 3118 names (itemsize, nbytes, ndim...).</summary>
+public sealed record BufferDto(
+    long Id,
+    string Name,
+    string Format,
+    [property: JsonPropertyName("itemsize")] int ItemSize,
+    long[] Shape,
+    long[] Strides,
+    long Offset,
+    [property: JsonPropertyName("nbytes")] long NBytes,
+    string Order,
+    [property: JsonPropertyName("readonly")] bool ReadOnly,
+    SourceDto Source,
+    long Address,
+    long Allocation,
+    int Exports,
+    IReadOnlyList<ViewDto> Views,
+    string? SessionId,
+    DateTimeOffset CreatedAt)
+{
+    public static BufferDto From(BufferDescriptor d) => new(
+        d.Id, d.Name, d.Format, d.ItemSize, d.Shape, d.Strides, d.Offset, d.NBytes, d.Order, d.Readonly,
+        new SourceDto(d.Source.Kind, d.Source.Kind == "mmap" ? d.Source.Location : null, d.Source.Kind == "shm" ? d.Source.Location : null, d.Source.ChangesFromOutside),
+        d.Address, d.Allocation, d.Exports, [.. d.Views.Select(ViewDto.From)], d.SessionId, d.CreatedAt);
+}
+
+/// <summary>Where the memory lives: kind native|managed|mmap|shm, the file (mmap) or segment (shm).</summary>
+public sealed record SourceDto(string Kind, string? Path, string? Name, bool ChangesFromOutside);

@@ -1,0 +1,43 @@
+using System.Runtime.CompilerServices;
+using Bufferscope.Core;
+using Bufferscope.Core.Live;
+using Bufferscope.Core.Sessions;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Bufferscope.Dashboard.Hubs;
+
+/// <summary>
+/// /hubs/buffers, the one live contract: the dashboard reads it exactly as any other client does.
+/// Two server-to-client streams, each ended by the client cancelling it.
+/// </summary>
+public sealed class BufferHub(BufferscopeCore core) : Hub
+{
+    public const string Path = "/hubs/buffers";
+
+    /// <summary>A session's changes, in order, coalesced per frame when they come faster than that.</summary>
+    public async IAsyncEnumerable<HubEvent> Events(string sessionId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        try { core.Sessions.Get(sessionId); }
+        catch (NotFoundException e) { throw new HubException(e.Message); }
+        using var subscription = core.Events.Subscribe(sessionId);
+        await foreach (var batch in subscription.ReadAllAsync(cancellationToken))
+            foreach (var e in batch)
+                yield return HubEvent.From(e);
+    }
+
+    /// <summary>Bytes [offset, offset + length) of a buffer: at once, then whenever they change, at most FrameRate times a second.</summary>
+    public async IAsyncEnumerable<WatchFrame> WatchMemory(long bufferId, long offset, int length, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var exporter = core.Exporters.Get(bufferId) ?? throw new HubException($"no buffer with id {bufferId}");
+        var max = core.Options.Limits.MaxWatchBytes;
+        if (length <= 0 || length > max)
+            throw new HubException($"length {length} is not allowed: a window is 1 to {max} bytes (Bufferscope:Limits:MaxWatchBytes)");
+        if (offset < 0 || offset > exporter.Memory.Length - length)
+            throw new HubException($"window [{offset}, {offset} + {length}) is outside the allocation of {exporter.Memory.Length} bytes: offset must be in [0, {Math.Max(0, exporter.Memory.Length - length)}]");
+        var watch = new MemoryWatch(exporter, offset, length,
+            TimeSpan.FromSeconds(1.0 / Math.Clamp(core.Options.FrameRate, 1, 240)),
+            TimeSpan.FromMilliseconds(Math.Clamp(core.Options.WatchPollMilliseconds, 1, 1000)));
+        await foreach (var frame in watch.RunAsync(cancellationToken))
+            yield return WatchFrame.From(frame);
+    }
+}

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using Bufferscope.Core.Live;
+using Bufferscope.Dashboard.Api.Contracts;
+using MessagePack;
+
+namespace Bufferscope.Dashboard.Hubs;
+
+/// <summary>
+/// One change, as the Events stream sends it. kind: bufferCreated, bufferFreed, exportAcquired,
+/// exportReleased, memoryWritten, consoleRan. exports is the live count right after it;
+/// coalesced above 1 means so many exports within one frame, too fast to send one by one.
+/// </summary>
+[MessagePackObject]
+public sealed record HubEvent(
+    [property: Key("kind")] string Kind,
+    [property: Key("sessionId")] string? SessionId,
+    [property: Key("bufferId")] long? BufferId,
+    [property: Key("exports")] int? Exports,
+    [property: Key("view")] ViewDto? View,
+    [property: Key("at")] DateTimeOffset At,
+    [property: Key("coalesced")] int Coalesced,
+    [property: Key("bufferName")] string? BufferName,
+    [property: Key("viewId")] long? ViewId,
+    [property: Key("offset")] long? Offset,
+    [property: Key("length")] long? Length,
+    [property: Key("run")] HubRun? Run)
+{
+    public static HubEvent From(BufferEvent e) => new(
+        JsonNamingPolicy.CamelCase.ConvertName(e.Kind.ToString()), e.SessionId, e.BufferId, e.Exports,
+        e.View is null ? null : ViewDto.From(e.View), e.At, e.Coalesced, e.BufferName, e.ViewId, e.Offset, e.Length,
+        e.Run is null ? null : new HubRun(e.Run.Ok, e.Run.DurationMs, e.Run.TimedOut, e.Run.Error?.Type));
+}
+
+/// <summary>How a console run ended, for the timeline (the output itself is in the run's HTTP answer).</summary>
+[MessagePackObject]
+public sealed record HubRun(
+    [property: Key("ok")] bool Ok,
+    [property: Key("durationMs")] double DurationMs,
+    [property: Key("timedOut")] bool TimedOut,
+    [property: Key("errorType")] string? ErrorType);

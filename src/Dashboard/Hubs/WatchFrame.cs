@@ -1,0 +1,21 @@
+using Bufferscope.Core.Live;
+using MessagePack;
+
+namespace Bufferscope.Dashboard.Hubs;
+
+/// <summary>A watched window: its bytes (base64 in JSON, binary in MessagePack) and the ranges that changed.</summary>
+[MessagePackObject]
+public sealed record WatchFrame(
+    [property: Key("bufferId")] long BufferId,
+    [property: Key("offset")] long Offset,
+    [property: Key("data")] byte[] Data,
+    [property: Key("changed")] IReadOnlyList<ChangedRange> Changed,
+    [property: Key("version")] long Version,
+    [property: Key("at")] DateTimeOffset At)
+{
+    public static WatchFrame From(MemoryFrame f) =>
+        new(f.BufferId, f.Offset, f.Data, [.. f.Changed.Select(c => new ChangedRange(c.Offset, c.Length))], f.Version, f.At);
+}
+
+[MessagePackObject]
+public sealed record ChangedRange([property: Key("offset")] long Offset, [property: Key("length")] long Length);
