@@ -37,7 +37,10 @@ public sealed unsafe class Exporter
     private readonly nint* _strides;
 
     public long Id { get; }
-    public string Name { get; }
+    /// <summary>Given at creation, else the name it is first bound to in its session, else buffer&lt;id&gt;.</summary>
+    public string Name { get; internal set; }
+    /// <summary>False while the name is the placeholder buffer&lt;id&gt;.</summary>
+    public bool HasName { get; internal set; }
     public string? SessionId { get; }
     public BufferLayout Layout { get; }
     public bool ReadOnly { get; }
@@ -69,7 +72,8 @@ public sealed unsafe class Exporter
         MemoryBudget budget, long reserved, Action<Exporter> onFreed)
     {
         Id = Interlocked.Increment(ref s_nextId);
-        Name = string.IsNullOrEmpty(name) ? $"buffer{Id}" : name;
+        HasName = !string.IsNullOrEmpty(name);
+        Name = HasName ? name! : $"buffer{Id}";
         SessionId = sessionId;
         Layout = layout;
         ReadOnly = readOnly;

@@ -28,6 +28,7 @@ internal static unsafe partial class Interop
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int PyDict_DelItemString(nint dict, string key);
     [LibraryImport(Library)] internal static partial nint PyDict_Copy(nint dict);
+    [LibraryImport(Library)] internal static partial int PyDict_Next(nint dict, nint* position, nint* key, nint* value);
     [LibraryImport(Library)] internal static partial int PyObject_GetBuffer(nint o, Py_buffer* view, int flags);
     [LibraryImport(Library)] internal static partial void PyBuffer_Release(Py_buffer* view);
 }

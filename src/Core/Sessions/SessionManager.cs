@@ -220,6 +220,25 @@ public sealed class SessionManager
         return result;
     }
 
+    /// <summary>
+    /// A MemBuf made in Python without name= takes the first name it is bound to in the
+    /// namespace, so <c>frame = bufferscope.MemBuf(...)</c> is listed as "frame". Python thread.
+    /// </summary>
+    private static unsafe void NameUnnamedBuffers(Session session)
+    {
+        nint position = 0, key, value;
+        var globals = session.Globals.Pointer;
+        while (Interop.PyDict_Next(globals, &position, &key, &value) != 0)
+        {
+            if (ExporterType.Unwrap(value) is { HasName: false } exporter && exporter.SessionId == session.Id)
+            {
+                try { exporter.Name = PyConvert.ToString(key); }
+                catch (PythonException) { continue; } // a non-str key someone put in globals()
+                exporter.HasName = true;
+            }
+        }
+    }
+
     private ConsoleResult Run(Session session, string code, long runId, TimeSpan limit)
     {
         if (session.Deleted)
@@ -257,6 +276,7 @@ public sealed class SessionManager
             watchdog.Dispose();
             _python.EndRun();
             Running = null;
+            NameUnnamedBuffers(session);
         }
         try
         {

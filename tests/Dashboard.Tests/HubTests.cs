@@ -1,0 +1,221 @@
+using System.Diagnostics;
+using Bufferscope.Dashboard.Hubs;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Bufferscope.Dashboard.Tests;
+
+public sealed class HubTests(ServerFixture server)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Reads a stream in the background; tests wait for the items they expect, with a timeout.</summary>
+    private sealed class Reader<T> : IAsyncDisposable
+    {
+        private readonly List<T> _items = [];
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _task;
+
+        public Reader(Func<CancellationToken, IAsyncEnumerable<T>> open)
+        {
+            var stream = open(_stop.Token);
+            _task = Task.Run(async () =>
+            {
+                try
+                {
+                    await foreach (var item in stream)
+                        lock (_items) _items.Add(item);
+                }
+                catch (OperationCanceledException) { }
+            });
+        }
+
+        public List<T> Items { get { lock (_items) return [.. _items]; } }
+
+        public async Task<List<T>> WaitFor(Func<List<T>, bool> done)
+        {
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed < ServerFixture.Timeout)
+            {
+                if (done(Items)) return Items;
+                if (_task.IsFaulted) await _task;
+                await Task.Delay(5);
+            }
+            Assert.Fail($"timed out; got {Items.Count}: {string.Join("; ", Items.TakeLast(5))}");
+            return [];
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            try { await _task; } catch (HubException) { }
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Events_MemoryviewAcquireAndRelease_CountOneThenZero(bool messagePack)
+    {
+        var s = await server.NewSessionAsync("hub");
+        await using var hub = server.Hub(messagePack);
+        await hub.StartAsync(Ct);
+        await using var events = new Reader<HubEvent>(ct => hub.StreamAsync<HubEvent>("Events", s.Id, ct));
+        // The stream is open on the server once it delivers: make a buffer until its creation arrives.
+        for (var i = 0; !events.Items.Any(e => e.Kind == "bufferCreated"); i++)
+        {
+            await server.NewBufferAsync(s.Id, new { name = $"frame{i}", format = "<d", shape = new[] { 4, 4 } });
+            await Task.Delay(100, Ct);
+        }
+        await server.RunAsync(s.Id, "frame = frame0");
+
+        await server.RunAsync(s.Id, "mv = memoryview(frame)");
+        var acquired = (await events.WaitFor(e => e.Any(x => x.Kind == "exportAcquired"))).Single(x => x.Kind == "exportAcquired");
+        Assert.Equal((1, 1), (acquired.Exports, acquired.Coalesced));
+        Assert.Equal("<d", acquired.View!.Format);
+        Assert.Matches(@"^<console:hub:\d+>:1$", acquired.View.Origin);
+
+        await server.RunAsync(s.Id, "mv.release()");
+        var released = (await events.WaitFor(e => e.Any(x => x.Kind == "exportReleased"))).Single(x => x.Kind == "exportReleased");
+        Assert.Equal((0, acquired.ViewId), (released.Exports, released.ViewId));
+        Assert.Contains(events.Items, e => e.Kind == "consoleRan" && e.Run!.Ok);
+    }
+
+    [Fact]
+    public async Task Events_UnknownSession_IsAnError()
+    {
+        await using var hub = server.Hub();
+        await hub.StartAsync(Ct);
+        var e = await Assert.ThrowsAsync<HubException>(async () =>
+        {
+            await foreach (var _ in hub.StreamAsync<HubEvent>("Events", "nope", Ct)) { }
+        });
+        Assert.Contains("no session with id 'nope'", e.Message);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task WatchMemory_NumpyWrite_ArrivesAsFrameWithTheBytes(bool messagePack)
+    {
+        var s = await server.NewSessionAsync();
+        var b = await server.NewBufferAsync(s.Id, new { name = "frame", format = "<d", shape = new[] { 8, 8 } });
+        await server.RunAsync(s.Id, "import numpy as np\na = np.asarray(frame)");
+        await using var hub = server.Hub(messagePack);
+        await hub.StartAsync(Ct);
+        await using var frames = new Reader<WatchFrame>(ct => hub.StreamAsync<WatchFrame>("WatchMemory", b.Id, 64L, 128, ct));
+        var first = (await frames.WaitFor(f => f.Count >= 1))[0];
+        Assert.Equal((64L, 128, 1L), (first.Offset, first.Data.Length, first.Version));
+        Assert.All(first.Data, x => Assert.Equal(0, x));
+
+        await server.RunAsync(s.Id, "a[1, 2] = 1.5");
+        var frame = (await frames.WaitFor(f => f.Count >= 2))[1];
+        // a[1, 2] is at byte 80 of the allocation: 16 bytes into the window.
+        Assert.Equal(BitConverter.GetBytes(1.5), frame.Data[16..24]);
+        Assert.Equal([new ChangedRange(86, 2)], frame.Changed); // 1.5 differs from 0.0 in its two top bytes
+    }
+
+    [Fact]
+    public async Task WatchMemory_QuiescentBuffer_SendsNothingAfterTheFirstFrame_ThenSeesServerWrites()
+    {
+        var s = await server.NewSessionAsync();
+        var b = await server.NewBufferAsync(s.Id, new { name = "still", shape = new[] { 256 } });
+        await using var hub = server.Hub();
+        await hub.StartAsync(Ct);
+        await using var frames = new Reader<WatchFrame>(ct => hub.StreamAsync<WatchFrame>("WatchMemory", b.Id, 0L, 256, ct));
+        await frames.WaitFor(f => f.Count == 1);
+        await server.RunAsync(s.Id, "x = bytes(still)"); // a read-only use: nothing can change
+        await Task.Delay(300, Ct);
+        Assert.Single(frames.Items);
+
+        await server.Http.PutAsync($"/api/sessions/{s.Id}/buffers/{b.Id}/memory?offset=10", new ByteArrayContent([7]), Ct);
+        var frame = (await frames.WaitFor(f => f.Count == 2))[1];
+        Assert.Equal(7, frame.Data[10]);
+        Assert.Equal([new ChangedRange(10, 1)], frame.Changed);
+    }
+
+    [Fact]
+    public async Task WatchMemory_ShortLivedViewWrite_IsNotMissed()
+    {
+        var s = await server.NewSessionAsync();
+        var b = await server.NewBufferAsync(s.Id, new { name = "quick", shape = new[] { 32 } });
+        await using var hub = server.Hub();
+        await hub.StartAsync(Ct);
+        await using var frames = new Reader<WatchFrame>(ct => hub.StreamAsync<WatchFrame>("WatchMemory", b.Id, 0L, 32, ct));
+        await frames.WaitFor(f => f.Count == 1);
+        await server.RunAsync(s.Id, "with memoryview(quick) as m:\n    m[3] = 9");
+        var frame = (await frames.WaitFor(f => f.Count == 2))[1];
+        Assert.Equal(9, frame.Data[3]);
+    }
+
+    [Theory]
+    [InlineData(0L, 0, "a window is 1 to 65536 bytes")]
+    [InlineData(0L, 100_000, "a window is 1 to 65536 bytes")]
+    [InlineData(-1L, 8, "outside the allocation")]
+    [InlineData(60L, 8, "outside the allocation")]
+    public async Task WatchMemory_BadWindow_IsAnError(long offset, int length, string message)
+    {
+        var s = await server.NewSessionAsync();
+        var b = await server.NewBufferAsync(s.Id, new { name = "small", shape = new[] { 64 } });
+        await using var hub = server.Hub();
+        await hub.StartAsync(Ct);
+        var e = await Assert.ThrowsAsync<HubException>(async () =>
+        {
+            await foreach (var _ in hub.StreamAsync<WatchFrame>("WatchMemory", b.Id, offset, length, Ct)) { }
+        });
+        Assert.Contains(message, e.Message);
+    }
+
+    [Fact]
+    public async Task WatchMemory_ClientThatNeverReads_DoesNotSlowAnother()
+    {
+        var s = await server.NewSessionAsync();
+        var b = await server.NewBufferAsync(s.Id, new { name = "busy", shape = new[] { 65536 } });
+        await using var stalled = server.Hub();
+        await stalled.StartAsync(Ct);
+        // Opened and never read: its frames pile up until its connection stops taking them.
+        var never = stalled.StreamAsync<WatchFrame>("WatchMemory", b.Id, 0L, 65536, Ct).GetAsyncEnumerator(Ct);
+        _ = never.MoveNextAsync();
+
+        await using var hub = server.Hub();
+        await hub.StartAsync(Ct);
+        await using var frames = new Reader<WatchFrame>(ct => hub.StreamAsync<WatchFrame>("WatchMemory", b.Id, 0L, 1024, ct));
+        await frames.WaitFor(f => f.Count == 1);
+        await server.RunAsync(s.Id, """
+            import numpy as np, threading, time
+            a = np.asarray(busy)
+            stop = threading.Event()
+            def churn():
+                while not stop.is_set():
+                    a[:] += 1
+                    time.sleep(0.005)
+            t = threading.Thread(target=churn, daemon=True); t.start()
+            """);
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            await frames.WaitFor(f => f.Count >= 31);
+            // 30 frames at 30/s take ~1 s; a stall behind the other client would take far longer.
+            Assert.InRange(clock.Elapsed.TotalSeconds, 0.5, 4);
+        }
+        finally
+        {
+            await server.RunAsync(s.Id, "stop.set(); t.join()");
+        }
+        var versions = frames.Items.Select(f => f.Version).ToList();
+        Assert.Equal(versions.Order(), versions);
+    }
+
+    [Fact]
+    public async Task Run_Runaway_IsStoppedAndTheNextRequestIsServed()
+    {
+        var s = await server.NewSessionAsync();
+        var clock = Stopwatch.StartNew();
+        var response = await server.Http.PostAsync($"/api/sessions/{s.Id}/run",
+            System.Net.Http.Json.JsonContent.Create(new { code = "i = 0\nwhile True:\n    i += 1" }), Ct);
+        var run = await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<Api.Contracts.RunResponse>(response.Content, ServerFixture.Json, Ct);
+        Assert.True(run!.TimedOut);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 9, 14); // the default 10 s limit
+        Assert.Equal("2", (await server.RunAsync(s.Id, "1 + 1")).Result);
+    }
+}
