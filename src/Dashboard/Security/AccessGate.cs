@@ -44,7 +44,7 @@ public sealed class AccessGate(BufferscopeOptions options, IServer server, ILogg
         }
     }
 
-    internal static bool IsLoopback(string address)
+    public static bool IsLoopback(string address)
     {
         if (!Uri.TryCreate(address.Replace("://+", "://0.0.0.0", StringComparison.Ordinal).Replace("://*", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri))
             return false;
