@@ -1,0 +1,105 @@
+using System.Net.Http.Json;
+using System.Text;
+using Bufferscope.Core;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bufferscope.Dashboard.Tests;
+
+/// <summary>
+/// Thousands of malformed or hostile requests, generated from a fixed seed: wrong types, huge and
+/// negative numbers, overflowing offset + length, unknown ids, oversized bodies, bad formats. Every
+/// answer is a 4xx, never a 5xx, and afterwards the server still serves and its memory is accounted for.
+/// </summary>
+[Collection(HostileCollection.Name)]
+public sealed class HostileInputTests(ServerFixture server)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static readonly string[] Numbers =
+        ["-1", "0", "1", "-9223372036854775808", "9223372036854775807", "18446744073709551616", "1e308", "NaN", "\"7\"", "null", "[]", "{}", "true", "3.5", "-0"];
+    private static readonly string[] Strings =
+        ["\"\"", "\"ii\"", "\"x\"", "\"T{i:a:}\"", "\"<n\"", "\"Z\"", "\"\\u0000\"", "5", "null", "[\"B\"]", $"\"{new string('B', 5000)}\"", "\"../../etc\"", "\"<script>\""];
+
+    [Fact]
+    public async Task ThousandsOfBadRequests_AllGet4xx_AndTheServerStaysWhole()
+    {
+        var core = server.App.Services.GetRequiredService<BufferscopeCore>();
+        var s = await server.NewSessionAsync("hostile");
+        var b = await server.NewBufferAsync(s.Id, new { name = "target", shape = new[] { 64 } });
+        var usedBefore = core.Budget.UsedBytes;
+        var random = new Random(3118);
+        string Pick(string[] from) => from[random.Next(from.Length)];
+
+        var requests = new List<HttpRequestMessage>(); // built here, on one thread: Random is not thread-safe
+        for (var i = 0; i < 2500; i++)
+        {
+            var kind = i % 10;
+            requests.Add(kind switch
+            {
+                0 => Json("POST", $"/api/sessions/{s.Id}/buffers", $$"""{"name": "n{{random.Next()}}", "format": {{Pick(Strings)}}, "shape": [{{Pick(Numbers)}}]}"""),
+                1 => Json("POST", $"/api/sessions/{s.Id}/buffers", $$"""{"name": "n{{random.Next()}}", "shape": [{{Pick(Numbers)}}, {{Pick(Numbers)}}], "strides": [{{Pick(Numbers)}}], "offset": {{Pick(Numbers)}}}"""),
+                2 => Json("POST", $"/api/sessions/{s.Id}/buffers", $$$"""{"name": {{{Pick(Strings)}}}, "shape": {{{Pick(Numbers)}}}, "fill": {"kind": {{{Pick(Strings)}}}, "pattern": {{{Pick(Strings)}}}}, "source": {"kind": {{{Pick(Strings)}}}, "name": {{{Pick(Strings)}}}}}"""),
+                3 => new HttpRequestMessage(HttpMethod.Get, $"/api/sessions/{s.Id}/buffers/{b.Id}/memory?offset={Pick(Numbers).Trim('"')}&length={Pick(Numbers).Trim('"')}"),
+                4 => new HttpRequestMessage(HttpMethod.Put, $"/api/sessions/{s.Id}/buffers/{b.Id}/memory?offset={random.Next(-100, 200)}") { Content = new ByteArrayContent(new byte[random.Next(0, 300)]) },
+                5 => new HttpRequestMessage(HttpMethod.Get, $"/api/sessions/{Pick(["nope", "", "%00", "..", new string('a', 3000)])}/buffers/{random.NextInt64()}"),
+                6 => new HttpRequestMessage(HttpMethod.Delete, $"/api/sessions/{s.Id}/buffers/{random.NextInt64(100_000, long.MaxValue)}"),
+                7 => Json("POST", "/api/sessions", Pick(["{", "[]", "{\"name\": 1}", "\"x\"", "{\"name\": null}", $"{{\"name\": \"{new string('n', 100)}\"}}"])),
+                8 => Json("POST", $"/api/sessions/{s.Id}/run", Pick(["{\"code\": 1}", "{\"code\": [\"x\"]}", "{", "null"])),
+                _ => Json("POST", $"/api/sessions/{s.Id}/buffers", "{\"name\": \"big\", \"shape\": [" + string.Join(",", Enumerable.Repeat("2", 70)) + "]}"),
+            });
+        }
+
+        var statuses = new System.Collections.Concurrent.ConcurrentBag<(int Status, string Body)>();
+        await Parallel.ForEachAsync(requests, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = Ct }, async (request, ct) =>
+        {
+            using var response = await server.Http.SendAsync(request, ct);
+            var status = (int)response.StatusCode;
+            statuses.Add((status, status >= 500 || status < 400 ? await response.Content.ReadAsStringAsync(ct) : ""));
+            request.Dispose();
+        });
+
+        var wrong = statuses.Where(x => x.Status is < 400 or >= 500).ToList();
+        // PUTs inside the allocation and a few lucky specs are legitimately 2xx; nothing may be 5xx.
+        Assert.DoesNotContain(statuses, x => x.Status >= 500);
+        Assert.True(statuses.Count(x => x.Status is >= 400 and < 500) > 2000, $"{wrong.Count} not 4xx: {string.Join("; ", wrong.Take(3))}");
+
+        // Still serving, and every byte reserved belongs to a buffer that exists.
+        Assert.Equal("2", (await server.RunAsync(s.Id, "1 + 1")).Result);
+        var buffers = await server.Http.GetFromJsonAsync<Api.Contracts.BufferDto[]>($"/api/sessions/{s.Id}/buffers", ServerFixture.Json, Ct);
+        var created = buffers!.Where(x => x.Id != b.Id).Sum(x => x.Allocation);
+        Assert.Equal(usedBefore + created, core.Budget.UsedBytes);
+    }
+
+    [Fact]
+    public async Task HubCallsWithBadArguments_AreErrorsNotCrashes()
+    {
+        await using var hub = server.Hub();
+        await hub.StartAsync(Ct);
+        foreach (var (bufferId, offset, length) in new[] { (-1L, 0L, 1), (long.MaxValue, 0L, 1), (1L, long.MaxValue, int.MaxValue), (1L, -5L, -5) })
+        {
+            await Assert.ThrowsAsync<HubException>(async () =>
+            {
+                await foreach (var _ in hub.StreamAsync<Hubs.WatchFrame>("WatchMemory", bufferId, offset, length, Ct)) { }
+            });
+        }
+        await Assert.ThrowsAsync<HubException>(async () => await hub.InvokeAsync<int>("NoSuchMethod", Ct));
+        var huge = new string('x', 100_000); // over SignalR's 32 KiB message limit: the server closes this connection only
+        try { await foreach (var _ in hub.StreamAsync<Hubs.HubEvent>("Events", huge, Ct)) { } }
+        catch (Exception e) when (e is HubException or InvalidOperationException or OperationCanceledException or System.IO.IOException) { }
+        await using var fresh = server.Hub();
+        await fresh.StartAsync(Ct); // and the server still takes new ones
+        Assert.Equal(HubConnectionState.Connected, fresh.State);
+    }
+
+    private static HttpRequestMessage Json(string method, string path, string body) =>
+        new(new HttpMethod(method), path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+}
+
+/// <summary>The hostile run reads the process-wide memory budget: nothing else may allocate meanwhile.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class HostileCollection
+{
+    public const string Name = "Hostile";
+}
