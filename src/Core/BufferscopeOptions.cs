@@ -12,7 +12,7 @@ public sealed class BufferscopeOptions
     /// <summary>Coalesced live updates per second at most.</summary>
     public int FrameRate { get; set; } = 30;
     /// <summary>How often a watched window with a live writable export is compared, in milliseconds.</summary>
-    public int WatchPollMilliseconds { get; set; } = 4;
+    public int WatchPollMilliseconds { get; set; } = 8;
     /// <summary>Required on any address that is not loopback; generated and printed at start when not set.</summary>
     public string? AccessToken { get; set; }
     /// <summary>Require the token on loopback too.</summary>

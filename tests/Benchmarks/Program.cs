@@ -3,12 +3,14 @@ using Bufferscope.Benchmarks;
 return args.FirstOrDefault() switch
 {
     "exports" => await ExportsBenchmark.RunAsync(),
+    "live" => await LiveBenchmark.RunAsync(),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Benchmarks -- exports");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Benchmarks -- exports|live");
     Console.Error.WriteLine("  exports   cost of memoryview(x).release() on a MemBuf vs bytearray, and of each part of an export");
+    Console.Error.WriteLine("  live      write-to-client latency, frames to 50 clients, CPU while 10 clients watch a quiescent 1 GiB buffer");
     return 2;
 }

@@ -31,7 +31,7 @@ public sealed class MemoryWatch(Exporter exporter, long offset, int length, Time
             yield break;
         yield return new MemoryFrame(exporter.Id, offset, (byte[])shadow.Clone(), [new ByteRange(offset, length)], ++version, CoarseClock.Now);
 
-        var lastSent = DateTime.UtcNow;
+        var nextFrame = DateTime.UtcNow + FrameInterval; // when the next frame may go
         var checkOnceMore = false;
         var seenWrites = exporter.WriteVersion;
         while (!cancellationToken.IsCancellationRequested)
@@ -60,7 +60,7 @@ public sealed class MemoryWatch(Exporter exporter, long offset, int length, Time
             if (changed.Count > 0)
             {
                 // At most one frame per FrameInterval: wait out the rest, then send the latest bytes.
-                var wait = FrameInterval - (DateTime.UtcNow - lastSent);
+                var wait = nextFrame - DateTime.UtcNow;
                 if (wait > TimeSpan.Zero)
                 {
                     try { await Task.Delay(wait, cancellationToken).ConfigureAwait(false); }
@@ -70,7 +70,10 @@ public sealed class MemoryWatch(Exporter exporter, long offset, int length, Time
                     changed = Diff(shadow, current, offset);
                 }
                 (shadow, current) = (current, shadow);
-                lastSent = DateTime.UtcNow;
+                // A fixed cadence while changes keep coming (timer slack does not add up), and a
+                // fresh start after a quiet spell (no burst to catch up).
+                var now = DateTime.UtcNow;
+                nextFrame = (nextFrame > now - FrameInterval / 2 ? nextFrame : now) + FrameInterval;
                 yield return new MemoryFrame(exporter.Id, offset, (byte[])shadow.Clone(), changed, ++version, CoarseClock.Now);
                 continue;
             }

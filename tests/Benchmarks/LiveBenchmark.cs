@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Bufferscope.Dashboard;
+using Bufferscope.Dashboard.Hubs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bufferscope.Benchmarks;
+
+/// <summary>
+/// The live path end to end, on the real server on 127.0.0.1 with HubConnection clients, at the
+/// default frame rate (30/s): latency of a Python write reaching a client, frames per second to 50
+/// clients of one continuously changing buffer, and CPU while 10 clients watch a quiescent 1 GiB buffer.
+/// </summary>
+internal static class LiveBenchmark
+{
+    public static async Task<int> RunAsync()
+    {
+        var app = DashboardWebApplication.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"]);
+        await app.StartAsync();
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(2) };
+        try
+        {
+            var only = Environment.GetEnvironmentVariable("LIVE_ONLY");
+            if (only is null or "latency") await Latency(http, address);
+            if (only is null or "fanout") await Fanout(http, address);
+            if (only is null or "idle") await Idle();
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+        return 0;
+    }
+
+    /// <summary>Python writes time.monotonic_ns() into the buffer at random moments; the client reads it on arrival (same clock).</summary>
+    private static async Task Latency(HttpClient http, Uri address)
+    {
+        var (sid, bid) = await NewBuffer(http, "latency", "<q", 8);
+        await using var hub = await Connect(address);
+        var samples = new List<double>();
+        using var stop = new CancellationTokenSource();
+        var reading = Task.Run(async () =>
+        {
+            await foreach (var frame in hub.StreamAsync<WatchFrame>("WatchMemory", bid, 0L, 8, stop.Token))
+            {
+                var now = Stopwatch.GetTimestamp() * (1e9 / Stopwatch.Frequency);
+                var written = BitConverter.ToInt64(frame.Data);
+                if (written != 0)
+                    lock (samples) samples.Add((now - written) / 1e6);
+            }
+        });
+        await Task.Delay(300);
+        await Run(http, sid, """
+            import numpy as np, time, random
+            a = np.asarray(latency)
+            for _ in range(100):
+                time.sleep(random.uniform(0.04, 0.09))  # slower than the frame rate: every write its own frame
+                a[0] = time.monotonic_ns()
+            """);
+        await Task.Delay(300);
+        await stop.CancelAsync();
+        try { await reading; } catch (OperationCanceledException) { }
+        samples.Sort();
+        Console.WriteLine($"latency: p50 {Percentile(samples, 0.50):F1} ms, p99 {Percentile(samples, 0.99):F1} ms ({samples.Count} writes)");
+    }
+
+    /// <summary>One buffer changed every millisecond by a Python thread, watched by 50 clients for 5 s.</summary>
+    private static async Task Fanout(HttpClient http, Uri address)
+    {
+        const int Clients = 50;
+        var (sid, bid) = await NewBuffer(http, "fanout", "B", 4096);
+        var hubs = await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => Connect(address)));
+        var counts = new int[Clients];
+        using var stop = new CancellationTokenSource();
+        var readers = hubs.Select((hub, i) => Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var _ in hub.StreamAsync<WatchFrame>("WatchMemory", bid, 0L, 4096, stop.Token))
+                    Interlocked.Increment(ref counts[i]);
+            }
+            catch (OperationCanceledException) { }
+        })).ToList();
+        await Task.Delay(500);
+        await Run(http, sid, """
+            import numpy as np, threading, time
+            a = np.asarray(fanout)
+            stop = threading.Event()
+            def churn():
+                while not stop.is_set():
+                    a[:] += 1
+                    time.sleep(0.001)
+            worker = threading.Thread(target=churn, daemon=True); worker.start()
+            """);
+        await Task.Delay(1000); // settle
+        var start = counts.ToArray();
+        var clock = Stopwatch.StartNew();
+        await Task.Delay(5000);
+        var end = counts.ToArray();
+        var seconds = clock.Elapsed.TotalSeconds;
+        await Run(http, sid, "stop.set(); worker.join()");
+        await stop.CancelAsync();
+        await Task.WhenAll(readers);
+        foreach (var hub in hubs) await hub.DisposeAsync();
+        var rates = end.Zip(start, (e, s) => (e - s) / seconds).ToList();
+        Console.WriteLine($"fanout: {rates.Average():F1} frames/s to {Clients} clients (slowest client {rates.Min():F1}/s, fastest {rates.Max():F1}/s; the frame rate is 30/s)");
+    }
+
+    /// <summary>
+    /// A quiescent 1 GiB buffer, 10 clients each watching 64 KiB of it, for 10 s: the CPU of the
+    /// server alone, run as its own process (in one process the clients' connections would count).
+    /// </summary>
+    private static async Task Idle()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Bufferscope.Dashboard.dll"), "--urls", $"http://127.0.0.1:{port}", "--Logging:LogLevel:Default=Warning" })
+            start.ArgumentList.Add(a);
+        using var server = Process.Start(start)!;
+        var address = new Uri($"http://127.0.0.1:{port}");
+        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(2) };
+        for (var i = 0; ; i++)
+        {
+            try { if ((await http.GetAsync("/healthz")).IsSuccessStatusCode) break; }
+            catch (HttpRequestException) when (i < 300) { }
+            await Task.Delay(100);
+        }
+        try
+        {
+            var (_, bid) = await NewBuffer(http, "idle", "B", 1L << 30);
+            var hubs = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Connect(address)));
+            using var stop = new CancellationTokenSource();
+            var frames = 0;
+            var readers = hubs.Select((hub, i) => Task.Run(async () =>
+            {
+                try
+                {
+                    await foreach (var _ in hub.StreamAsync<WatchFrame>("WatchMemory", bid, i * (64L << 20), 65536, stop.Token))
+                        Interlocked.Increment(ref frames);
+                }
+                catch (OperationCanceledException) { }
+            })).ToList();
+            await Task.Delay(6000); // first frames sent; tiered JIT and connections settled (slow on a small VM)
+            server.Refresh();
+            var cpuBefore = server.TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
+            await Task.Delay(10_000);
+            server.Refresh();
+            var cpu = (server.TotalProcessorTime - cpuBefore).TotalSeconds / clock.Elapsed.TotalSeconds * 100;
+            await stop.CancelAsync();
+            await Task.WhenAll(readers);
+            foreach (var hub in hubs) await hub.DisposeAsync();
+            Console.WriteLine($"idle: {cpu:F2} % of one core (the server process; 1 GiB buffer, 10 clients watching 64 KiB each for 10 s; {frames} frames, one per client at start)");
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
+        }
+    }
+
+    private static async Task<HubConnection> Connect(Uri address)
+    {
+        var hub = new HubConnectionBuilder().WithUrl(new Uri(address, "/hubs/buffers")).Build();
+        await hub.StartAsync();
+        return hub;
+    }
+
+    private static async Task<(string Session, long Buffer)> NewBuffer(HttpClient http, string name, string format, long items)
+    {
+        var session = await (await http.PostAsJsonAsync("/api/sessions", new { name })).Content.ReadFromJsonAsync<JsonElement>();
+        var sid = session.GetProperty("id").GetString()!;
+        var response = await http.PostAsJsonAsync($"/api/sessions/{sid}/buffers", new { name, format, shape = new[] { items } });
+        var buffer = await response.Content.ReadFromJsonAsync<JsonElement>();
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException(buffer.ToString());
+        return (sid, buffer.GetProperty("id").GetInt64());
+    }
+
+    private static async Task Run(HttpClient http, string sid, string code)
+    {
+        var run = await (await http.PostAsJsonAsync($"/api/sessions/{sid}/run", new { code })).Content.ReadFromJsonAsync<JsonElement>();
+        if (!run.GetProperty("ok").GetBoolean())
+            throw new InvalidOperationException(run.ToString());
+    }
+
+    private static double Percentile(List<double> sorted, double p) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+}
