@@ -116,6 +116,8 @@ internal static class LiveBenchmark
     /// <summary>
     /// A quiescent 1 GiB buffer, 10 clients each watching 64 KiB of it, for 10 s: the CPU of the
     /// server alone, run as its own process (in one process the clients' connections would count).
+    /// To take it apart: IDLE_WATCH=0 connects without watching, IDLE_CLIENTS=N, IDLE_BYTES=N,
+    /// IDLE_SETTLE_MS=N (wait before measuring).
     /// </summary>
     private static async Task Idle()
     {
@@ -137,11 +139,13 @@ internal static class LiveBenchmark
         }
         try
         {
-            var (_, bid) = await NewBuffer(http, "idle", "B", 1L << 30);
-            var hubs = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Connect(address)));
+            var (_, bid) = await NewBuffer(http, "idle", "B", long.Parse(Environment.GetEnvironmentVariable("IDLE_BYTES") ?? "1073741824", System.Globalization.CultureInfo.InvariantCulture));
+            var hubs = await Task.WhenAll(Enumerable.Range(0, int.Parse(Environment.GetEnvironmentVariable("IDLE_CLIENTS") ?? "10", System.Globalization.CultureInfo.InvariantCulture)).Select(_ => Connect(address)));
             using var stop = new CancellationTokenSource();
             var frames = 0;
-            var readers = hubs.Select((hub, i) => Task.Run(async () =>
+            // IDLE_WATCH=0 connects the clients without watching: what the connections alone cost.
+            var watching = Environment.GetEnvironmentVariable("IDLE_WATCH") != "0";
+            var readers = hubs.Where(_ => watching).Select((hub, i) => Task.Run(async () =>
             {
                 try
                 {
@@ -150,7 +154,9 @@ internal static class LiveBenchmark
                 }
                 catch (OperationCanceledException) { }
             })).ToList();
-            await Task.Delay(6000); // first frames sent; tiered JIT and connections settled (slow on a small VM)
+            // First frames sent, connections and the tiered JIT settled: background recompilation of
+            // what set-up ran goes on for tens of seconds on a small VM and is not the watches.
+            await Task.Delay(int.Parse(Environment.GetEnvironmentVariable("IDLE_SETTLE_MS") ?? "6000", System.Globalization.CultureInfo.InvariantCulture));
             server.Refresh();
             var cpuBefore = server.TotalProcessorTime;
             var clock = Stopwatch.StartNew();
