@@ -55,11 +55,16 @@ internal static unsafe class ExporterType
             getset[i].get = (nint)(delegate* unmanaged[Cdecl]<nint, nint, nint>)&Get;
             getset[i].closure = i;
         }
-        var methods = (PyMethodDef*)NativeMemory.AllocZeroed((nuint)(sizeof(PyMethodDef) * 2));
+        var methods = (PyMethodDef*)NativeMemory.AllocZeroed((nuint)(sizeof(PyMethodDef) * 3));
         methods[0].ml_name = NativeFunction.Utf8("free");
         methods[0].ml_meth = (nint)(delegate* unmanaged[Cdecl]<nint, nint, nint>)&FreeMethod;
         methods[0].ml_flags = MethodFlags.METH_NOARGS;
         methods[0].ml_doc = NativeFunction.Utf8("free()\n--\n\nRelease the memory now. Refused (BufferError) while any export is live.");
+        // Without this, copy.copy and pickle would call MemBuf() with no arguments and quietly
+        // hand back a new default buffer instead of a copy.
+        methods[1].ml_name = NativeFunction.Utf8("__reduce__");
+        methods[1].ml_meth = (nint)(delegate* unmanaged[Cdecl]<nint, nint, nint>)&ReduceMethod;
+        methods[1].ml_flags = MethodFlags.METH_NOARGS;
 
         ReadOnlySpan<PyType_Slot> slots =
         [
@@ -224,6 +229,15 @@ internal static unsafe class ExporterType
             return Builtins.NewNone();
         }
         catch (Exception e) { PythonErrors.Raise(e); return 0; }
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static nint ReduceMethod(nint self, nint unused)
+    {
+        PythonErrors.Raise(Builtins.TypeError,
+            "a MemBuf cannot be pickled or copied: its memory belongs to .NET; copy the bytes with bytes(b) or numpy.array(b), " +
+            "or make another with bufferscope.MemBuf(shape=b.shape, format=b.format, data=bytes(b))");
+        return 0;
     }
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]

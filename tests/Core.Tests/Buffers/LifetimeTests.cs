@@ -83,4 +83,22 @@ public sealed class LifetimeTests(CoreFixture fixture)
             """);
         Assert.Equal("PyBUF_SIMPLE None 1 None None\n", r.Stdout);
     }
+
+    [Fact]
+    public async Task CopyAndPickle_AreRefusedInsteadOfMakingAnotherBuffer()
+    {
+        var s = await fixture.NewSessionAsync();
+        var r = await fixture.RunOkAsync(s, """
+            import copy, pickle
+            b = bufferscope.MemBuf(shape=(4,), format='B', fill='ramp')
+            errors = []
+            for attempt in (lambda: copy.copy(b), lambda: copy.deepcopy(b), lambda: pickle.dumps(b)):
+                try:
+                    attempt()
+                except TypeError as e:
+                    errors.append(str(e).split(':')[0])
+            errors, b.exports
+            """);
+        Assert.Equal("(['a MemBuf cannot be pickled or copied', 'a MemBuf cannot be pickled or copied', 'a MemBuf cannot be pickled or copied'], 0)", r.Result);
+    }
 }
