@@ -1,11 +1,9 @@
-using System.Threading.RateLimiting;
 using Bufferscope.Core;
 using Bufferscope.Core.Python;
 using Bufferscope.Dashboard.Api;
 using Bufferscope.Dashboard.Hubs;
 using Bufferscope.Dashboard.Security;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Bufferscope.Dashboard;
 
@@ -40,26 +38,7 @@ public static class DashboardWebApplication
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddOpenApi();
         services.AddSignalR().AddMessagePackProtocol();
-        services.AddRateLimiter(limiter =>
-        {
-            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.AddPolicy(ConsoleApi.RatePolicy, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = Math.Max(1, options.Limits.RunsPerMinute), Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
-            limiter.OnRejected = async (context, token) =>
-            {
-                context.HttpContext.Response.Headers.RetryAfter = "60";
-                await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = context.HttpContext,
-                    ProblemDetails = new ProblemDetails
-                    {
-                        Status = 429, Title = "Too many runs",
-                        Detail = $"at most {options.Limits.RunsPerMinute} console runs a minute per client (Bufferscope:Limits:RunsPerMinute); try again in a minute",
-                    },
-                });
-            };
-        });
+        services.AddSingleton<RunRateLimit>();
         services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = options.Limits.MaxTransferBytes);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.Limits.MaxTransferBytes + (1 << 16));
 
@@ -67,7 +46,6 @@ public static class DashboardWebApplication
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use((context, next) => context.RequestServices.GetRequiredService<AccessGate>().InvokeAsync(context, _ => next()));
-        app.UseRateLimiter();
         app.UseDefaultFiles();
         app.UseStaticFiles();
 

@@ -1,19 +1,19 @@
 using Bufferscope.Core;
 using Bufferscope.Dashboard.Api.Contracts;
+using Bufferscope.Dashboard.Security;
 
 namespace Bufferscope.Dashboard.Api;
 
 /// <summary>/api/sessions/{sid}/run: run Python in the session's namespace.</summary>
 public static class ConsoleApi
 {
-    public const string RatePolicy = "console-runs";
-
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapPost("/api/sessions/{sid}/run", async (string sid, RunRequest request, BufferscopeCore core) =>
                 RunResponse.From(await core.Sessions.RunAsync(sid, request.Code)))
             .WithTags("Console")
-            .RequireRateLimiting(RatePolicy)
+            // The singleton keeps the counters: AddEndpointFilter<T> would make a new filter per request.
+            .AddEndpointFilter((context, next) => context.HttpContext.RequestServices.GetRequiredService<RunRateLimit>().InvokeAsync(context, next))
             .WithSummary("Run a snippet: stdout, stderr, the last expression's repr, the error with its traceback; interrupted past the time limit");
     }
 }
