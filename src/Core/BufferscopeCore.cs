@@ -30,7 +30,7 @@ public sealed class BufferscopeCore
         Budget = new MemoryBudget(options.Limits.MaxBufferBytes, options.Limits.MaxTotalBytes);
         Exporters = new ExporterRegistry();
         Factory = new ExporterFactory(Budget, Exporters);
-        Events = new EventFeed(TimeSpan.FromSeconds(1.0 / Math.Clamp(options.FrameRate, 1, 240)));
+        Events = new EventFeed(options.FrameInterval);
         Sessions = new SessionManager(Python, Factory, Exporters, Events, options);
 
         Factory.OnChanged = Events.Enlist;

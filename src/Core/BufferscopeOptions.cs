@@ -13,6 +13,12 @@ public sealed class BufferscopeOptions
     public int FrameRate { get; set; } = 30;
     /// <summary>How often a watched window with a live writable export is compared, in milliseconds.</summary>
     public int WatchPollMilliseconds { get; set; } = 8;
+
+    /// <summary>One live-update frame: 1 / FrameRate, the rate kept within 1 to 240 per second.</summary>
+    public TimeSpan FrameInterval => TimeSpan.FromSeconds(1.0 / Math.Clamp(FrameRate, 1, 240));
+
+    /// <summary>WatchPollMilliseconds kept within 1 ms to 1 s.</summary>
+    public TimeSpan WatchPollInterval => TimeSpan.FromMilliseconds(Math.Clamp(WatchPollMilliseconds, 1, 1000));
     /// <summary>Required on any address that is not loopback; generated and printed at start when not set.</summary>
     public string? AccessToken { get; set; }
     /// <summary>Require the token on loopback too.</summary>

@@ -95,6 +95,22 @@ internal static unsafe class PyConvert
             throw PythonErrors.Fetch();
     }
 
+    /// <summary>o.name(*args) with borrowed arguments; returns a new reference.</summary>
+    public static nint CallMethod(nint o, string name, params ReadOnlySpan<nint> args)
+    {
+        var method = Check(Interop.PyObject_GetAttrString(o, name));
+        try { return Call(method, args); }
+        finally { Interop.Py_DecRef(method); }
+    }
+
+    /// <summary>bool(o.name(*args)).</summary>
+    public static bool CallPredicate(nint o, string name, params ReadOnlySpan<nint> args)
+    {
+        var result = CallMethod(o, name, args);
+        try { return Interop.PyObject_IsTrue(result) == 1; }
+        finally { Interop.Py_DecRef(result); }
+    }
+
     /// <summary>Throws the pending Python error when a C API call returned NULL.</summary>
     public static nint Check(nint result) => result != 0 ? result : throw PythonErrors.Fetch();
 }

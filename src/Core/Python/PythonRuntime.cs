@@ -227,9 +227,7 @@ public sealed class PythonRuntime
     private static unsafe void InstallInterruptHandler(nint helpers)
     {
         var take = NativeFunction.Create("take_interrupt", &TakeInterrupt, MethodFlags.METH_NOARGS);
-        var install = PyConvert.Check(Interop.PyObject_GetAttrString(helpers, "install_interrupt_handler"));
-        Interop.Py_DecRef(PyConvert.Call(install, take));
-        Interop.Py_DecRef(install);
+        Interop.Py_DecRef(PyConvert.CallMethod(helpers, "install_interrupt_handler", take));
         Interop.Py_DecRef(take);
     }
 

@@ -83,14 +83,9 @@ public sealed class SessionManager
             var live = _registry.OfSession(sessionId).Sum(e => e.Exports);
             if (live > 0 && !force)
                 throw new BufferLifetimeException($"session '{session.Name}' has buffers with {live} live export{(live == 1 ? "" : "s")}; release them, or delete with force", live);
-            var clear = PyConvert.Check(Interop.PyObject_GetAttrString(session.Globals.Pointer, "clear"));
-            Interop.Py_DecRef(PyConvert.Call(clear));
-            Interop.Py_DecRef(clear);
-            var gc = PyConvert.Check(Interop.PyImport_ImportModule("gc"));
-            var collect = PyConvert.Check(Interop.PyObject_GetAttrString(gc, "collect"));
-            Interop.Py_DecRef(PyConvert.Call(collect)); // views in reference cycles go now, not at some later collection
-            Interop.Py_DecRef(collect);
-            Interop.Py_DecRef(gc);
+            Interop.Py_DecRef(PyConvert.CallMethod(session.Globals.Pointer, "clear"));
+            using (var gc = PyObjectHandle.Steal(Interop.PyImport_ImportModule("gc")))
+                Interop.Py_DecRef(PyConvert.CallMethod(gc.Pointer, "collect")); // views in reference cycles go now, not at some later collection
             foreach (var exporter in _registry.OfSession(sessionId))
                 if (exporter.Exports == 0) exporter.Free();
             session.Deleted = true;
@@ -129,21 +124,10 @@ public sealed class SessionManager
         var s = PyConvert.FromString(name);
         try
         {
-            var isIdentifier = PyConvert.Check(Interop.PyObject_GetAttrString(s, "isidentifier"));
-            var result = PyConvert.Call(isIdentifier);
-            Interop.Py_DecRef(isIdentifier);
-            var ok = Interop.PyObject_IsTrue(result) == 1;
-            Interop.Py_DecRef(result);
-            if (!ok)
+            if (!PyConvert.CallPredicate(s, "isidentifier"))
                 return false;
-            var keyword = PyConvert.Check(Interop.PyImport_ImportModule("keyword"));
-            var isKeyword = PyConvert.Check(Interop.PyObject_GetAttrString(keyword, "iskeyword"));
-            var kw = PyConvert.Call(isKeyword, s);
-            var reserved = Interop.PyObject_IsTrue(kw) == 1;
-            Interop.Py_DecRef(kw);
-            Interop.Py_DecRef(isKeyword);
-            Interop.Py_DecRef(keyword);
-            return !reserved;
+            using var keyword = PyObjectHandle.Steal(Interop.PyImport_ImportModule("keyword"));
+            return !PyConvert.CallPredicate(keyword.Pointer, "iskeyword", s);
         }
         finally { Interop.Py_DecRef(s); }
     }

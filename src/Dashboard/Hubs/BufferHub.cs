@@ -34,9 +34,7 @@ public sealed class BufferHub(BufferscopeCore core) : Hub
             throw new HubException($"length {length} is not allowed: a window is 1 to {max} bytes (Bufferscope:Limits:MaxWatchBytes)");
         if (offset < 0 || offset > exporter.Memory.Length - length)
             throw new HubException($"window [{offset}, {offset} + {length}) is outside the allocation of {exporter.Memory.Length} bytes: offset must be in [0, {Math.Max(0, exporter.Memory.Length - length)}]");
-        var watch = new MemoryWatch(exporter, offset, length,
-            TimeSpan.FromSeconds(1.0 / Math.Clamp(core.Options.FrameRate, 1, 240)),
-            TimeSpan.FromMilliseconds(Math.Clamp(core.Options.WatchPollMilliseconds, 1, 1000)));
+        var watch = new MemoryWatch(exporter, offset, length, core.Options.FrameInterval, core.Options.WatchPollInterval);
         await foreach (var frame in watch.RunAsync(cancellationToken))
             yield return WatchFrame.From(frame);
     }
