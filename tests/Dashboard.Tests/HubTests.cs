@@ -218,4 +218,32 @@ public sealed class HubTests(ServerFixture server)
         Assert.InRange(clock.Elapsed.TotalSeconds, 9, 14); // the default 10 s limit
         Assert.Equal("2", (await server.RunAsync(s.Id, "1 + 1")).Result);
     }
+
+    [Fact]
+    public async Task Interrupt_RunningSnippet_StopsItWithKeyboardInterrupt()
+    {
+        var s = await server.NewSessionAsync();
+        var clock = Stopwatch.StartNew();
+        var running = server.Http.PostAsync($"/api/sessions/{s.Id}/run",
+            System.Net.Http.Json.JsonContent.Create(new { code = "import time\nstarted = True\ntime.sleep(30)" }), Ct);
+        // Asked before the snippet starts, the interrupt answers false and changes nothing.
+        async Task<bool> InterruptAsync(string sid)
+        {
+            var r = await server.Http.PostAsync($"/api/sessions/{sid}/interrupt", null, Ct);
+            r.EnsureSuccessStatusCode();
+            var body = await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<Api.Contracts.InterruptResponse>(r.Content, ServerFixture.Json, Ct);
+            return body!.Interrupted;
+        }
+        while (!await InterruptAsync(s.Id))
+        {
+            Assert.True(clock.Elapsed < ServerFixture.Timeout, "the snippet never started");
+            await Task.Delay(20, Ct);
+        }
+        var response = await running;
+        var run = await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<Api.Contracts.RunResponse>(response.Content, ServerFixture.Json, Ct);
+        Assert.Equal("KeyboardInterrupt", run!.Error?.Type);
+        Assert.False(run.TimedOut);
+        Assert.True(clock.Elapsed.TotalSeconds < 8, $"took {clock.Elapsed}");
+        Assert.False(await InterruptAsync(s.Id));
+    }
 }

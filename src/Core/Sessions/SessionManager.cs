@@ -25,6 +25,10 @@ public sealed class SessionManager
     /// <summary>The session whose snippet is running on the Python thread, so MemBufs made there join it.</summary>
     internal string? Running { get; private set; }
 
+    // The interrupt token of the run in progress (0 when none), so an interrupt asked for one
+    // session never stops another session's snippet.
+    private long _runningToken;
+
     internal SessionManager(PythonRuntime python, ExporterFactory factory, ExporterRegistry registry, EventFeed feed, BufferscopeOptions options)
     {
         _python = python;
@@ -205,6 +209,20 @@ public sealed class SessionManager
     }
 
     /// <summary>
+    /// Interrupts the session's running snippet (KeyboardInterrupt, as Ctrl+C would). Returns
+    /// false when none of its snippets is running. Any thread.
+    /// </summary>
+    public bool Interrupt(string sessionId)
+    {
+        var session = Find(sessionId);
+        var token = Volatile.Read(ref _runningToken);
+        if (token == 0 || Running != session.Id)
+            return false;
+        _python.Interrupt(token);
+        return true;
+    }
+
+    /// <summary>
     /// A MemBuf made in Python without name= takes the first name it is bound to in the
     /// namespace, so <c>frame = bufferscope.MemBuf(...)</c> is listed as "frame". Python thread.
     /// </summary>
@@ -232,6 +250,7 @@ public sealed class SessionManager
         var token = Interlocked.Increment(ref _runTokens);
         _python.BeginRun(token);
         Running = session.Id;
+        Volatile.Write(ref _runningToken, token);
         // The watchdog signals again every 200 ms, in case the snippet catches the first interrupt.
         using var watchdog = new Timer(_ => { Interlocked.Exchange(ref interrupted, 1); _python.Interrupt(token); },
             null, limit, TimeSpan.FromMilliseconds(200));
@@ -258,6 +277,7 @@ public sealed class SessionManager
         finally
         {
             watchdog.Dispose();
+            Volatile.Write(ref _runningToken, 0);
             _python.EndRun();
             Running = null;
             NameUnnamedBuffers(session);

@@ -15,5 +15,9 @@ public static class ConsoleApi
             // The singleton keeps the counters: AddEndpointFilter<T> would make a new filter per request.
             .AddEndpointFilter((context, next) => context.HttpContext.RequestServices.GetRequiredService<RunRateLimit>().InvokeAsync(context, next))
             .WithSummary("Run a snippet: stdout, stderr, the last expression's repr, the error with its traceback; interrupted past the time limit");
+        app.MapPost("/api/sessions/{sid}/interrupt", (string sid, BufferscopeCore core) =>
+                new InterruptResponse(core.Sessions.Interrupt(sid)))
+            .WithTags("Console")
+            .WithSummary("Interrupt the session's running snippet (KeyboardInterrupt); interrupted is false when none is running");
     }
 }

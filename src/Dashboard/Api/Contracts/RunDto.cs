@@ -11,3 +11,5 @@ public sealed record RunResponse(bool Ok, string Stdout, string Stderr, string? 
 }
 
 public sealed record RunError(string Type, string Message, string Traceback);
+
+public sealed record InterruptResponse(bool Interrupted);
