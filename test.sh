@@ -2,7 +2,7 @@
 # Installs what is missing, builds, runs every test project, and ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
-scripts/ensure-deps.sh || exit 1
+scripts/ensure-deps.sh chromium || exit 1
 log=$(mktemp)
 dotnet test Dashboard.sln -c Release 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

@@ -4,7 +4,8 @@
 # consumers the tests use (numpy, PIL); _testbuffer ships with Debian's python3.11.
 set -euo pipefail
 
-packages=(python3 libpython3.11 python3-numpy python3-pil)
+# Extra packages come as arguments (the tests add chromium, which Playwright drives).
+packages=(python3 libpython3.11 python3-numpy python3-pil "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

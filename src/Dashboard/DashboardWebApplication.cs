@@ -1,9 +1,13 @@
 using Bufferscope.Core;
 using Bufferscope.Core.Python;
 using Bufferscope.Dashboard.Api;
+using Bufferscope.Dashboard.Client;
+using Bufferscope.Dashboard.Components;
 using Bufferscope.Dashboard.Hubs;
 using Bufferscope.Dashboard.Security;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
+using MudBlazor.Services;
 
 namespace Bufferscope.Dashboard;
 
@@ -40,14 +44,23 @@ public static class DashboardWebApplication
         services.AddSignalR().AddMessagePackProtocol();
         services.AddSingleton<RunRateLimit>();
         services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = options.Limits.MaxTransferBytes);
+        // The dashboard: one client per circuit, connected to this server (or Bufferscope:Dashboard:ServerUrl).
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        // Circuits do not outlive the process (a restarted server reloads the page), so keys need not persist to disk.
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        services.AddSingleton(sp => new Lazy<ServerEndpoint>(() => ServerEndpoint.Resolve(sp)));
+        services.AddScoped<IBufferscopeClient>(sp => new BufferscopeClient(sp.GetRequiredService<Lazy<ServerEndpoint>>().Value));
+        // Runs from the build output in every environment: its static web assets (MudBlazor, blazor.web.js) come from the build manifest.
+        builder.WebHost.UseStaticWebAssets();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.Limits.MaxTransferBytes + (1 << 16));
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use((context, next) => context.RequestServices.GetRequiredService<AccessGate>().InvokeAsync(context, _ => next()));
-        app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseAntiforgery();
 
         app.MapGet("/healthz", (BufferscopeCore core) => Results.Json(new
         {
@@ -65,6 +78,8 @@ public static class DashboardWebApplication
         ConsoleApi.Map(app);
         app.MapOpenApi();
         app.MapHub<BufferHub>(BufferHub.Path);
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
 

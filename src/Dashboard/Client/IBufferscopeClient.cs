@@ -1,0 +1,43 @@
+using Bufferscope.Core.Buffers;
+using Bufferscope.Dashboard.Api.Contracts;
+using Bufferscope.Dashboard.Hubs;
+
+namespace Bufferscope.Dashboard.Client;
+
+/// <summary>
+/// What the dashboard's components know of a Bufferscope server: the HTTP API for commands and
+/// the hub for everything live, exactly as any outside client sees them. One per circuit; bunit
+/// tests replace it with a fake. Failures surface as <see cref="BufferscopeApiException"/>, whose
+/// message is the server's own explanation.
+/// </summary>
+public interface IBufferscopeClient
+{
+    /// <summary>The hub connection's state; panels show it and reload their snapshot on reconnect.</summary>
+    HubState State { get; }
+    event Action<HubState>? StateChanged;
+
+    /// <summary>Connects the hub if nobody has yet, and completes once connected.</summary>
+    Task ConnectAsync(CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<SessionDto>> ListSessionsAsync(CancellationToken cancellationToken = default);
+    Task<SessionDto> GetSessionAsync(string sessionId, CancellationToken cancellationToken = default);
+    Task<SessionDto> CreateSessionAsync(string name, CancellationToken cancellationToken = default);
+    Task DeleteSessionAsync(string sessionId, bool force, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<BufferDto>> ListBuffersAsync(string sessionId, CancellationToken cancellationToken = default);
+    Task<BufferDto> GetBufferAsync(string sessionId, long bufferId, CancellationToken cancellationToken = default);
+    Task<BufferDto> CreateBufferAsync(string sessionId, BufferSpec spec, CancellationToken cancellationToken = default);
+    Task FreeBufferAsync(string sessionId, long bufferId, CancellationToken cancellationToken = default);
+
+    Task<byte[]> ReadMemoryAsync(string sessionId, long bufferId, long offset, int length, CancellationToken cancellationToken = default);
+    Task WriteMemoryAsync(string sessionId, long bufferId, long offset, byte[] data, CancellationToken cancellationToken = default);
+
+    Task<RunResponse> RunAsync(string sessionId, string code, CancellationToken cancellationToken = default);
+    Task<bool> InterruptAsync(string sessionId, CancellationToken cancellationToken = default);
+
+    /// <summary>The session's events, resubscribed after a reconnect, until cancelled.</summary>
+    IAsyncEnumerable<HubEvent> EventsAsync(string sessionId, CancellationToken cancellationToken);
+
+    /// <summary>A window's frames: its bytes first, then each change; resubscribed after a reconnect.</summary>
+    IAsyncEnumerable<WatchFrame> WatchMemoryAsync(long bufferId, long offset, int length, CancellationToken cancellationToken);
+}

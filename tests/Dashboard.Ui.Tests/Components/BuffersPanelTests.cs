@@ -1,0 +1,53 @@
+using Bufferscope.Dashboard.Components.Panels;
+using Bufferscope.Dashboard.Client;
+using Bunit;
+
+namespace Bufferscope.Dashboard.Ui.Tests.Components;
+
+public sealed class BuffersPanelTests : ComponentTest
+{
+    [Fact]
+    public void Badge_ExportEvents_ShowTheLiveCount()
+    {
+        Client.Buffers[1] = FakeBufferscopeClient.Buffer(1, "frame");
+        var panel = Render<BuffersPanel>(p => p.Add(x => x.SessionId, "s1"));
+        var badge = () => panel.Find("[data-testid=exports-frame]");
+        Assert.Equal("0", badge().TextContent);
+        panel.WaitForAssertion(() => Assert.Equal(1, Client.EventSubscribers), Wait);
+
+        Client.Publish(FakeBufferscopeClient.Event("exportAcquired", 1, "frame", 1));
+        panel.WaitForAssertion(() => Assert.Equal("1", badge().TextContent), Wait);
+        Assert.Contains("live", badge().ClassList);
+        Client.Publish(FakeBufferscopeClient.Event("exportAcquired", 1, "frame", 2));
+        Client.Publish(FakeBufferscopeClient.Event("exportReleased", 1, "frame", 1));
+        panel.WaitForAssertion(() => Assert.Equal("1", badge().TextContent), Wait);
+        Client.Publish(FakeBufferscopeClient.Event("exportReleased", 1, "frame", 0));
+        panel.WaitForAssertion(() => Assert.Equal("0", badge().TextContent), Wait);
+    }
+
+    [Fact]
+    public void Free_WhileExported_ExplainsTheServersRefusal()
+    {
+        Client.Buffers[1] = FakeBufferscopeClient.Buffer(1, "frame", exports: 1);
+        Client.FreeFails = new BufferscopeApiException(409, "BufferError", "buffer 'frame' has 1 live export; release every view before freeing it", 1);
+        var panel = Render<BuffersPanel>(p => p.Add(x => x.SessionId, "s1").Add(x => x.SelectedId, 1L));
+        panel.Find("[data-testid=free-frame]").Click();
+        panel.WaitForAssertion(() =>
+        {
+            var why = panel.Find("[data-testid=free-blocked]").TextContent;
+            Assert.Contains("1 live export", why);
+            Assert.Contains("Release them first", why);
+        }, Wait);
+    }
+
+    [Fact]
+    public void Created_Event_ReloadsTheList()
+    {
+        var panel = Render<BuffersPanel>(p => p.Add(x => x.SessionId, "s1"));
+        Assert.Empty(panel.FindAll("[data-testid^=buffer-]"));
+        panel.WaitForAssertion(() => Assert.Equal(1, Client.EventSubscribers), Wait);
+        Client.Buffers[7] = FakeBufferscopeClient.Buffer(7, "img");
+        Client.Publish(FakeBufferscopeClient.Event("bufferCreated", 7, "img", 0));
+        panel.WaitForAssertion(() => Assert.Single(panel.FindAll("[data-testid=buffer-img]")), Wait);
+    }
+}

@@ -1,0 +1,24 @@
+using Bufferscope.Core;
+using Bufferscope.Dashboard.Client;
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Services;
+
+namespace Bufferscope.Dashboard.Ui.Tests.Components;
+
+/// <summary>bunit with MudBlazor's services (transitions off), loose JS interop and the fake live feed.</summary>
+public abstract class ComponentTest : BunitContext
+{
+    protected FakeBufferscopeClient Client { get; } = new();
+    protected static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
+
+    protected ComponentTest()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices(o => o.SnackbarConfiguration.ShowTransitionDuration = 0);
+        Services.AddSingleton<IBufferscopeClient>(Client);
+        Services.AddSingleton(new BufferscopeOptions());
+        Render<MudPopoverProvider>();
+    }
+}

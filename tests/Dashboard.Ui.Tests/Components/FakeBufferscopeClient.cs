@@ -1,0 +1,110 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Bufferscope.Core.Buffers;
+using Bufferscope.Dashboard.Api.Contracts;
+using Bufferscope.Dashboard.Client;
+using Bufferscope.Dashboard.Hubs;
+
+namespace Bufferscope.Dashboard.Ui.Tests.Components;
+
+/// <summary>
+/// The live feed faked for component tests: tests push events and frames, and set what the HTTP
+/// calls answer. Everything else about the components is real.
+/// </summary>
+public sealed class FakeBufferscopeClient : IBufferscopeClient
+{
+    private readonly List<Channel<HubEvent>> _eventSubscribers = [];
+    private readonly Lock _lock = new();
+
+    public List<SessionDto> Sessions { get; } = [];
+    public Dictionary<long, BufferDto> Buffers { get; } = [];
+    public List<BufferSpec> Created { get; } = [];
+    public List<string> Runs { get; } = [];
+    public List<(long Buffer, long Offset, byte[] Data)> Writes { get; } = [];
+    public List<(long Buffer, long Offset, int Length)> Watches { get; } = [];
+    public Func<BufferSpec, BufferDto>? OnCreate { get; set; }
+    public Func<string, RunResponse> OnRun { get; set; } = code => new RunResponse(true, "", "", null, null, 1, false);
+    public Exception? FreeFails { get; set; }
+    public Channel<WatchFrame> Frames { get; } = Channel.CreateUnbounded<WatchFrame>();
+
+    public HubState State { get; private set; } = HubState.Connected;
+    public event Action<HubState>? StateChanged;
+
+    public void SetState(HubState state) { State = state; StateChanged?.Invoke(state); }
+
+    public int EventSubscribers { get { lock (_lock) return _eventSubscribers.Count; } }
+
+    public void Publish(HubEvent e)
+    {
+        lock (_lock)
+            foreach (var s in _eventSubscribers) s.Writer.TryWrite(e);
+    }
+
+    public Task ConnectAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<IReadOnlyList<SessionDto>> ListSessionsAsync(CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<SessionDto>>([.. Sessions]);
+    public Task<SessionDto> GetSessionAsync(string sessionId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Sessions.FirstOrDefault(s => s.Id == sessionId) ?? throw new BufferscopeApiException(404, "Not Found", $"no session with id '{sessionId}'"));
+    public Task<SessionDto> CreateSessionAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var s = new SessionDto(Guid.NewGuid().ToString("N")[..12], name, DateTimeOffset.Now);
+        Sessions.Add(s);
+        return Task.FromResult(s);
+    }
+    public Task DeleteSessionAsync(string sessionId, bool force, CancellationToken cancellationToken = default) => Task.CompletedTask;
+    public Task<IReadOnlyList<BufferDto>> ListBuffersAsync(string sessionId, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<BufferDto>>([.. Buffers.Values.OrderBy(b => b.Id)]);
+    public Task<BufferDto> GetBufferAsync(string sessionId, long bufferId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Buffers.TryGetValue(bufferId, out var b) ? b : throw new BufferscopeApiException(404, "Not Found", $"no buffer with id {bufferId}"));
+    public Task<BufferDto> CreateBufferAsync(string sessionId, BufferSpec spec, CancellationToken cancellationToken = default)
+    {
+        Created.Add(spec);
+        return Task.FromResult(OnCreate?.Invoke(spec) ?? throw new BufferscopeApiException(400, "Bad Request", "not set up"));
+    }
+    public Task FreeBufferAsync(string sessionId, long bufferId, CancellationToken cancellationToken = default) =>
+        FreeFails is { } e ? Task.FromException(e) : Task.CompletedTask;
+    public Task<byte[]> ReadMemoryAsync(string sessionId, long bufferId, long offset, int length, CancellationToken cancellationToken = default) => Task.FromResult(new byte[length]);
+    public Task WriteMemoryAsync(string sessionId, long bufferId, long offset, byte[] data, CancellationToken cancellationToken = default)
+    {
+        Writes.Add((bufferId, offset, data));
+        return Task.CompletedTask;
+    }
+    public Task<RunResponse> RunAsync(string sessionId, string code, CancellationToken cancellationToken = default)
+    {
+        Runs.Add(code);
+        return Task.FromResult(OnRun(code));
+    }
+    public Task<bool> InterruptAsync(string sessionId, CancellationToken cancellationToken = default) => Task.FromResult(false);
+
+    public async IAsyncEnumerable<HubEvent> EventsAsync(string sessionId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var channel = Channel.CreateUnbounded<HubEvent>();
+        lock (_lock) _eventSubscribers.Add(channel);
+        try
+        {
+            await foreach (var e in channel.Reader.ReadAllAsync(cancellationToken))
+                yield return e;
+        }
+        finally { lock (_lock) _eventSubscribers.Remove(channel); }
+    }
+
+    public async IAsyncEnumerable<WatchFrame> WatchMemoryAsync(long bufferId, long offset, int length, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        lock (_lock) Watches.Add((bufferId, offset, length));
+        await foreach (var f in Frames.Reader.ReadAllAsync(cancellationToken))
+            yield return f;
+    }
+
+    public static BufferDto Buffer(long id, string name, string format = "B", long[]? shape = null, int exports = 0, IReadOnlyList<ViewDto>? views = null, bool readOnly = false)
+    {
+        var f = StructFormat.Parse(format);
+        shape ??= [4, 4];
+        var strides = BufferLayout.ContiguousStrides(shape, f.ItemSize, false);
+        var nbytes = shape.Aggregate(1L, (a, b) => a * b) * f.ItemSize;
+        return new BufferDto(id, name, format, f.ItemSize, shape, strides, 0, nbytes, "C", readOnly,
+            new SourceDto("native", null, null, false), 0x7f0000001000, nbytes, exports, views ?? [], "s1", DateTimeOffset.Now);
+    }
+
+    public static HubEvent Event(string kind, long bufferId, string name, int exports, ViewDto? view = null) =>
+        new(kind, "s1", bufferId, exports, view, DateTimeOffset.Now, 1, name, view?.Id, null, null, null);
+}
