@@ -49,8 +49,9 @@ public static class ValueDecoder
         double.NaN => "nan",
         double.PositiveInfinity => "inf",
         double.NegativeInfinity => "-inf",
-        _ => value.ToString("R", CultureInfo.InvariantCulture),
+        _ => value.ToString("R", CultureInfo.InvariantCulture).Replace('E', 'e'),
     };
 
-    public static string Show(float value) => float.IsFinite(value) ? value.ToString("R", CultureInfo.InvariantCulture) : Show((double)value);
+    /// <summary>A float32 as its shortest round-trip text (numpy's style), not widened to double's digits.</summary>
+    public static string Show(float value) => float.IsFinite(value) ? value.ToString("R", CultureInfo.InvariantCulture).Replace('E', 'e') : Show((double)value);
 }

@@ -11,7 +11,7 @@ namespace Bufferscope.Dashboard.Ui.Tests.Components;
 public abstract class ComponentTest : BunitContext
 {
     protected FakeBufferscopeClient Client { get; } = new();
-    protected static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
+    protected static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 
     protected ComponentTest()
     {

@@ -1,0 +1,51 @@
+using Bufferscope.Dashboard.Client;
+using Bufferscope.Dashboard.Components.Panels;
+using Bunit;
+
+namespace Bufferscope.Dashboard.Ui.Tests.Components;
+
+public sealed class CreateBufferPanelTests : ComponentTest
+{
+    private IRenderedComponent<CreateBufferPanel> Form() => Render<CreateBufferPanel>(p => p.Add(x => x.SessionId, "s1"));
+
+    private static void Set(IRenderedComponent<CreateBufferPanel> form, string field, string value) =>
+        form.Find($"[data-testid={field}]").Change(value);
+
+    [Theory]
+    [InlineData("field-shape", "4, a", "is not a whole number")]
+    [InlineData("field-shape", "4, -1", "shape")]
+    [InlineData("field-name", "1frame", "must be a Python identifier")]
+    [InlineData("field-name", "class", "must be a Python identifier")]
+    public void Submit_BadField_ShowsCoresMessageAndSendsNothing(string field, string value, string message)
+    {
+        var form = Form();
+        Set(form, field, value);
+        form.Find("form").Submit();
+        Assert.Contains(message, form.Markup);
+        Assert.Empty(Client.Created);
+    }
+
+    [Fact]
+    public void Submit_Valid_SendsTheSpecTheFormShows()
+    {
+        Client.OnCreate = spec => FakeBufferscopeClient.Buffer(3, spec.Name!, spec.Format!, spec.Shape);
+        var form = Form();
+        Set(form, "field-name", "img");
+        Set(form, "field-shape", "480, 640");
+        form.Find("form").Submit();
+        var spec = Assert.Single(Client.Created);
+        Assert.Equal("img", spec.Name);
+        Assert.Equal([480L, 640L], spec.Shape!);
+        Assert.Equal("B", spec.Format);
+        Assert.Equal("native", spec.Source!.Kind);
+    }
+
+    [Fact]
+    public void Submit_ServerRefuses_ShowsTheServersOwnMessage()
+    {
+        Client.OnCreate = _ => throw new BufferscopeApiException(400, "Bad Request", "'frame' is already bound in session 'demo'; pick another name or delete that buffer first");
+        var form = Form();
+        form.Find("form").Submit();
+        Assert.Contains("already bound in session", form.Find("[data-testid=create-error]").TextContent);
+    }
+}
