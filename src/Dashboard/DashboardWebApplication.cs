@@ -78,7 +78,13 @@ public static class DashboardWebApplication
         ConsoleApi.Map(app);
         app.MapOpenApi();
         app.MapHub<BufferHub>(BufferHub.Path);
-        app.MapStaticAssets();
+        // The UI's assets (MudBlazor, blazor.web.js) come from a build manifest named after the
+        // entry assembly. A host without one (the API test project) serves the API and hub only.
+        var manifest = new[] { typeof(DashboardWebApplication).Assembly, System.Reflection.Assembly.GetEntryAssembly() }
+            .Select(a => Path.Combine(AppContext.BaseDirectory, $"{a?.GetName().Name}.staticwebassets.endpoints.json"))
+            .FirstOrDefault(File.Exists);
+        if (manifest is not null)
+            app.MapStaticAssets(manifest);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
