@@ -153,5 +153,6 @@ public sealed class BufferLayout
         return at;
     }
 
-    internal static string Show(IReadOnlyList<long> values) => "(" + string.Join(", ", values) + (values.Count == 1 ? ",)" : ")");
+    /// <summary>A shape or strides as Python prints a tuple: (4, 8), (4,), ().</summary>
+    public static string Show(IReadOnlyList<long> values) => "(" + string.Join(", ", values) + (values.Count == 1 ? ",)" : ")");
 }

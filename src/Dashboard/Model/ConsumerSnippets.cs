@@ -30,7 +30,7 @@ public static class ConsumerSnippets
             "memoryview" => $"_v = memoryview({name})",
             "cast" => $"_v = memoryview({name}).cast('B')",
             "frombuffer" => $"import numpy\n_v = numpy.frombuffer({name}, dtype={Quote(NumpyDtype(buffer.Format))})",
-            "reshape" => $"import numpy\n_v = numpy.frombuffer({name}, dtype={Quote(NumpyDtype(buffer.Format))}).reshape({Tuple(buffer.Shape)})",
+            "reshape" => $"import numpy\n_v = numpy.frombuffer({name}, dtype={Quote(NumpyDtype(buffer.Format))}).reshape({BufferLayout.Show(buffer.Shape)})",
             "ctypes" => $"import ctypes\n_v = (ctypes.c_ubyte * {name}.nbytes).from_buffer({name})",
             _ => throw new ArgumentException($"unknown consumer '{consumer}'; known: {string.Join(", ", All.Select(c => c.Key))}", nameof(consumer)),
         };
@@ -60,6 +60,4 @@ public static class ConsumerSnippets
     }
 
     private static string Quote(string s) => "'" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
-
-    private static string Tuple(long[] shape) => shape.Length == 1 ? $"({shape[0]},)" : "(" + string.Join(", ", shape) + ")";
 }
