@@ -4,6 +4,7 @@ using Bunit;
 
 namespace Bufferscope.Dashboard.Ui.Tests.Components;
 
+[Collection(nameof(ComponentsCollection))]
 public sealed class BuffersPanelTests : ComponentTest
 {
     [Fact]

@@ -4,6 +4,7 @@ using Bunit;
 
 namespace Bufferscope.Dashboard.Ui.Tests.Components;
 
+[Collection(nameof(ComponentsCollection))]
 public sealed class CreateBufferPanelTests : ComponentTest
 {
     private IRenderedComponent<CreateBufferPanel> Form() => Render<CreateBufferPanel>(p => p.Add(x => x.SessionId, "s1"));

@@ -4,6 +4,7 @@ using Bunit;
 
 namespace Bufferscope.Dashboard.Ui.Tests.Components;
 
+[Collection(nameof(ComponentsCollection))]
 public sealed class ValueInspectorTests : ComponentTest
 {
     // Bytes 81 3c 00 c0 00 00 f8 7f; expected values from CPython: struct.unpack('<' + code) and ('>' + code).
