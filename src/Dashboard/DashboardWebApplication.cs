@@ -79,8 +79,9 @@ public static class DashboardWebApplication
         app.MapOpenApi();
         app.MapHub<BufferHub>(BufferHub.Path);
         // The UI's assets (MudBlazor, blazor.web.js) come from a build manifest named after the
-        // entry assembly. A host without one (the API test project) serves the API and hub only.
-        var manifest = new[] { typeof(DashboardWebApplication).Assembly, System.Reflection.Assembly.GetEntryAssembly() }
+        // entry assembly (the server, or a Razor test host that references it); the server's own
+        // manifest is the fallback. A host with neither serves the API and hub only.
+        var manifest = new[] { System.Reflection.Assembly.GetEntryAssembly(), typeof(DashboardWebApplication).Assembly }
             .Select(a => Path.Combine(AppContext.BaseDirectory, $"{a?.GetName().Name}.staticwebassets.endpoints.json"))
             .FirstOrDefault(File.Exists);
         if (manifest is not null)
