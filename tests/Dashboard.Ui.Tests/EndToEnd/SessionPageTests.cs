@@ -114,6 +114,9 @@ public sealed class SessionPageTests(BrowserFixture browser)
         await page.GetByTestId("delete-busy").First.ClickAsync();
         await Expect(page.GetByTestId("delete-blocked")).ToContainTextAsync("live export");
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "sessions.png") });
+        // The page is styled: MudBlazor's stylesheet and ours loaded (a missing asset manifest once left it bare).
+        Assert.Equal("fixed", await page.EvaluateAsync<string>("getComputedStyle(document.querySelector('.mud-appbar')).position"));
+        Assert.Equal("hidden", await page.EvaluateAsync<string>("getComputedStyle(document.body).overflowX"));
         await page.GetByTestId("delete-force").ClickAsync();
         await Expect(page.GetByTestId("delete-blocked")).ToHaveCountAsync(0);
         var left = await browser.Http.GetAsync($"/api/sessions/{session.Id}", Ct);
