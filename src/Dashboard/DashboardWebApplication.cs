@@ -106,7 +106,20 @@ public static class DashboardWebApplication
             return 2;
         }
         app.Lifetime.ApplicationStarted.Register(() => _ = app.Services.GetRequiredService<AccessGate>().Token);
-        await app.RunAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            // Kestrel's own text is buried in a stack trace and the process would abort: say it once.
+            await Console.Error.WriteLineAsync($"bufferscope: cannot listen: {e.Message} Stop what uses it, or choose another port with --urls http://127.0.0.1:<port>.");
+            await app.DisposeAsync();
+            await core.Python.ShutdownAsync(TimeSpan.FromSeconds(5));
+            return 3;
+        }
+        await app.WaitForShutdownAsync();
+        await app.DisposeAsync();
         // Stopped (Ctrl+C, SIGTERM): interrupt any running snippet, finish queued work, finalise
         // Python. A user's non-daemon thread could keep finalisation waiting: give it 5 s at most.
         await core.Python.ShutdownAsync(TimeSpan.FromSeconds(5));
