@@ -32,6 +32,7 @@ public sealed class PythonRuntime
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _drainScheduled;
     private nuint _pthread;
+    private readonly Lock _signalLock = new();
     private long _interruptTarget;
     private long _currentRun;
     private volatile bool _finalized;
@@ -137,9 +138,16 @@ public sealed class PythonRuntime
     /// </summary>
     internal void Interrupt(long runId)
     {
-        Volatile.Write(ref _interruptTarget, runId);
-        if (Volatile.Read(ref _currentRun) == runId)
-            LibC.pthread_kill(_pthread, LibC.SIGUSR1);
+        if (runId == 0)
+            return;
+        // Under the lock the thread takes before Py_FinalizeEx: finalisation puts SIGUSR1 back to
+        // its default action, which ends the process (exit 138), so no signal may be sent after it.
+        lock (_signalLock)
+        {
+            Volatile.Write(ref _interruptTarget, runId);
+            if (!_finalized && Volatile.Read(ref _currentRun) == runId)
+                LibC.pthread_kill(_pthread, LibC.SIGUSR1);
+        }
     }
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
@@ -183,7 +191,8 @@ public sealed class PythonRuntime
 
         Interop.PyEval_RestoreThread(threadState);
         DrainDecRefs();
-        _finalized = true;
+        lock (_signalLock)
+            _finalized = true;
         Interop.Py_FinalizeEx();
         _stopped.TrySetResult();
     }
@@ -259,6 +268,7 @@ public sealed class PythonRuntime
     public async Task ShutdownAsync(TimeSpan timeout)
     {
         _work.CompleteAdding();
+        // Only a snippet still running is interrupted: with none, the thread is already on its way out.
         Interrupt(Volatile.Read(ref _currentRun));
         await Task.WhenAny(_stopped.Task, Task.Delay(timeout)).ConfigureAwait(false);
     }
