@@ -112,9 +112,10 @@ public static class DashboardWebApplication
         }
         catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
         {
-            // Kestrel's own text is buried in a stack trace and the process would abort: say it once.
-            await Console.Error.WriteLineAsync($"bufferscope: cannot listen: {e.Message} Stop what uses it, or choose another port with --urls http://127.0.0.1:<port>.");
+            // Kestrel's own text is buried in a stack trace and the process would abort: say it once,
+            // last. Disposing first flushes the console logger's queue, which still holds that trace.
             await app.DisposeAsync();
+            await Console.Error.WriteLineAsync($"bufferscope: cannot listen: {e.Message} Stop what uses it, or choose another port with --urls http://127.0.0.1:<port>.");
             await core.Python.ShutdownAsync(TimeSpan.FromSeconds(5));
             return 3;
         }

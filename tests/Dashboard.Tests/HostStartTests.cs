@@ -17,36 +17,38 @@ public sealed class HostStartTests
         taken.Start();
         var port = ((IPEndPoint)taken.LocalEndpoint).Port;
 
-        var (exit, stderr) = await RunServer(["--urls", $"http://127.0.0.1:{port}"]);
+        var (exit, output) = await RunServer(["--urls", $"http://127.0.0.1:{port}"]);
 
         Assert.Equal(3, exit);
-        Assert.Contains($"bufferscope: cannot listen: Failed to bind to address http://127.0.0.1:{port}: address already in use.", stderr, StringComparison.Ordinal);
-        Assert.Contains("--urls", stderr, StringComparison.Ordinal);
-        Assert.DoesNotContain("Unhandled exception", stderr, StringComparison.Ordinal);
+        // The last line a user sees (stdout and stderr together, as in a terminal) is ours.
+        var last = output.TrimEnd().Split('\n')[^1];
+        Assert.StartsWith($"bufferscope: cannot listen: Failed to bind to address http://127.0.0.1:{port}: address already in use.", last, StringComparison.Ordinal);
+        Assert.Contains("--urls", last, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task PythonMissing_ExitsWithOneClearLine()
     {
-        var (exit, stderr) = await RunServer(["--urls", "http://127.0.0.1:0"], ("BUFFERSCOPE_PYTHON", "/nonexistent/python3"));
+        var (exit, output) = await RunServer(["--urls", "http://127.0.0.1:0"], ("BUFFERSCOPE_PYTHON", "/nonexistent/python3"));
 
         Assert.Equal(2, exit);
-        Assert.Contains("bufferscope: cannot start Python:", stderr, StringComparison.Ordinal);
-        Assert.Contains("/nonexistent/python3", stderr, StringComparison.Ordinal);
-        Assert.DoesNotContain("Unhandled exception", stderr, StringComparison.Ordinal);
+        var last = output.TrimEnd().Split('\n')[^1];
+        Assert.StartsWith("bufferscope: cannot start Python:", last, StringComparison.Ordinal);
+        Assert.Contains("/nonexistent/python3", last, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
     }
 
-    private static async Task<(int Exit, string Stderr)> RunServer(string[] args, params (string Name, string Value)[] environment)
+    /// <summary>Runs the server to its exit; stdout and stderr come back in one stream, in order, as a terminal shows them.</summary>
+    private static async Task<(int Exit, string Output)> RunServer(string[] args, params (string Name, string Value)[] environment)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Bufferscope.Dashboard.dll"));
-        foreach (var a in args)
+        var start = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true };
+        foreach (var a in new[] { "-c", "exec \"$0\" \"$@\" 2>&1", "dotnet", Path.Combine(AppContext.BaseDirectory, "Bufferscope.Dashboard.dll") }.Concat(args))
             start.ArgumentList.Add(a);
         foreach (var (name, value) in environment)
             start.Environment[name] = value;
         using var server = Process.Start(start)!;
-        var stdout = server.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = server.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var output = server.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(TimeSpan.FromMinutes(1));
         try
@@ -56,9 +58,8 @@ public sealed class HostStartTests
         catch (OperationCanceledException)
         {
             server.Kill(entireProcessTree: true);
-            throw new TimeoutException("the server did not exit within a minute: " + await stderr);
+            throw new TimeoutException("the server did not exit within a minute: " + await output);
         }
-        await stdout;
-        return (server.ExitCode, await stderr);
+        return (server.ExitCode, await output);
     }
 }
