@@ -19,28 +19,48 @@ public abstract class LivePanel : ComponentBase, IAsyncDisposable
     protected string? StreamError { get; set; }
 
     /// <summary>Stops the current subscription (if any) and starts <paramref name="run"/> in its place.</summary>
+    /// <remarks>
+    /// The swap happens before the first await. The renderer runs other events at every await, so
+    /// a second Restart can arrive while this one waits (a scroll report during a jump does): it
+    /// must find this one's subscription to cancel. Swapping after the wait left the first of two
+    /// new subscriptions running unseen, writing its old window's frames over the current one's.
+    /// A new run starts only once the one before it has ended, so two never overlap.
+    /// </remarks>
     protected async Task Restart(Func<CancellationToken, Task>? run)
     {
-        if (_cts is not null)
-        {
-            await _cts.CancelAsync();
-            try { await _running; } catch (OperationCanceledException) { }
-            _cts.Dispose();
-            _cts = null;
-        }
+        var previous = _cts;
+        var previousRun = _running;
+        var cancelling = previous?.CancelAsync() ?? Task.CompletedTask;
         StreamError = null;
         if (run is null)
-            return;
-        var cts = _cts = new CancellationTokenSource();
-        _running = Task.Run(async () =>
         {
-            try { await run(cts.Token); }
-            catch (OperationCanceledException) when (cts.IsCancellationRequested) { }
-            catch (Exception e)
+            _cts = null;
+            _running = previousRun;
+        }
+        else
+        {
+            var cts = _cts = new CancellationTokenSource();
+            _running = Task.Run(async () =>
             {
-                await InvokeAsync(() => { StreamError = Explain(e); StateHasChanged(); });
-            }
-        });
+                await Ended(previousRun);
+                try { await run(cts.Token); }
+                catch (OperationCanceledException) when (cts.IsCancellationRequested) { }
+                catch (Exception e)
+                {
+                    await InvokeAsync(() => { StreamError = Explain(e); StateHasChanged(); });
+                }
+            });
+        }
+        await cancelling;
+        await Ended(previousRun);
+        previous?.Dispose();
+    }
+
+    /// <summary>Waits for a run to end, however it ended: its failure was shown already, or the circuit is gone.</summary>
+    private static async Task Ended(Task run)
+    {
+        try { await run; }
+        catch (Exception) { }
     }
 
     protected static string Explain(Exception e) => e switch
