@@ -1,7 +1,8 @@
 // The hex view's scroll area: reports the scroll position and size to .NET at most once per
 // animation frame, and scrolls on request (jump to offset). The rows themselves are rendered by
 // Blazor; this only measures.
-export function attach(element, dotnet) {
+export function attach(element, dotnet, initialTop) {
+    element.scrollTop = initialTop;
     let pending = false;
     const report = () => {
         pending = false;
