@@ -8,13 +8,13 @@ namespace Bufferscope.Dashboard.Ui.Tests.Components;
 public sealed class BuffersPanelTests : ComponentTest
 {
     [Fact]
-    public void Badge_ExportEvents_ShowTheLiveCount()
+    public async Task Badge_ExportEvents_ShowTheLiveCount()
     {
         Client.Buffers[1] = FakeBufferscopeClient.Buffer(1, "frame");
         var panel = Render<BuffersPanel>(p => p.Add(x => x.SessionId, "s1"));
         var badge = () => panel.Find("[data-testid=exports-frame]");
         Assert.Equal("0", badge().TextContent);
-        panel.WaitForAssertion(() => Assert.Equal(1, Client.EventSubscribers), Wait);
+        await Until(() => Client.EventSubscribers == 1, "the panel subscribed to events");
 
         Client.Publish(FakeBufferscopeClient.Event("exportAcquired", 1, "frame", 1));
         panel.WaitForAssertion(() => Assert.Equal("1", badge().TextContent), Wait);
@@ -42,11 +42,11 @@ public sealed class BuffersPanelTests : ComponentTest
     }
 
     [Fact]
-    public void Created_Event_ReloadsTheList()
+    public async Task Created_Event_ReloadsTheList()
     {
         var panel = Render<BuffersPanel>(p => p.Add(x => x.SessionId, "s1"));
         Assert.Empty(panel.FindAll("[data-testid^=buffer-]"));
-        panel.WaitForAssertion(() => Assert.Equal(1, Client.EventSubscribers), Wait);
+        await Until(() => Client.EventSubscribers == 1, "the panel subscribed to events");
         Client.Buffers[7] = FakeBufferscopeClient.Buffer(7, "img");
         Client.Publish(FakeBufferscopeClient.Event("bufferCreated", 7, "img", 0));
         panel.WaitForAssertion(() => Assert.Single(panel.FindAll("[data-testid=buffer-img]")), Wait);

@@ -21,4 +21,18 @@ public abstract class ComponentTest : BunitContext
         Services.AddSingleton(new BufferscopeOptions());
         Render<MudPopoverProvider>();
     }
+
+    /// <summary>
+    /// Polls for state no render reports (a subscription starting, a snippet sent): bunit's
+    /// WaitForAssertion looks again only when the component renders, so it can miss these.
+    /// </summary>
+    protected static async Task Until(Func<bool> condition, string what)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < Wait, $"not within {Wait.TotalSeconds} s: {what}");
+            await Task.Delay(10, Xunit.TestContext.Current.CancellationToken);
+        }
+    }
 }

@@ -10,12 +10,12 @@ public sealed class ViewsPanelTests : ComponentTest
     private static ViewDto View(long id) => new(id, 0x11c, ["PyBUF_WRITABLE", "PyBUF_FORMAT", "PyBUF_ND", "PyBUF_STRIDES"], false, "B", 2, [4, 4], [4, 1], DateTimeOffset.Now, "<console:demo:3>:1");
 
     [Fact]
-    public void Views_AcquireAndRelease_RowsAppearAndDisappear()
+    public async Task Views_AcquireAndRelease_RowsAppearAndDisappear()
     {
         var buffer = FakeBufferscopeClient.Buffer(1, "frame");
         Client.Buffers[1] = buffer;
         var panel = Render<ViewsPanel>(p => p.Add(x => x.SessionId, "s1").Add(x => x.Buffer, buffer));
-        panel.WaitForAssertion(() => Assert.Equal(1, Client.EventSubscribers), Wait);
+        await Until(() => Client.EventSubscribers == 1, "the panel subscribed to events");
         Assert.Empty(panel.FindAll("[data-testid=view-row]"));
 
         Client.Buffers[1] = buffer with { Exports = 1, Views = [View(5)] };
@@ -35,13 +35,13 @@ public sealed class ViewsPanelTests : ComponentTest
     }
 
     [Fact]
-    public void ConsumerButton_RunsTheSnippetInTheSession()
+    public async Task ConsumerButton_RunsTheSnippetInTheSession()
     {
         var buffer = FakeBufferscopeClient.Buffer(1, "frame");
         Client.Buffers[1] = buffer;
         var panel = Render<ViewsPanel>(p => p.Add(x => x.SessionId, "s1").Add(x => x.Buffer, buffer));
         // The panel's first render is final here (the fake answers at once): the button's handler is current.
         panel.Find("button[data-testid=make-memoryview]").Click();
-        panel.WaitForAssertion(() => Assert.Contains(Client.Runs, code => code.Contains("memoryview(frame)")), Wait);
+        await Until(() => Client.Runs.Any(code => code.Contains("memoryview(frame)")), "the memoryview snippet sent");
     }
 }

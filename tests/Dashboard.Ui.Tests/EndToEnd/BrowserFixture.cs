@@ -47,7 +47,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A new page at <paramref name="width"/>x<paramref name="height"/>, its console errors collected.</summary>
+    /// <summary>A new page at <paramref name="width"/>x<paramref name="height"/>, in its own browser context.</summary>
     public async Task<IPage> NewPageAsync(int width = 1280, int height = 800)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
@@ -57,6 +57,15 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
         context.SetDefaultTimeout(15_000);
         var page = await context.NewPageAsync();
+        return page;
+    }
+
+    /// <summary>A new page on session <paramref name="sessionId"/>'s page, once its live connection is up.</summary>
+    public async Task<IPage> OpenSessionAsync(string sessionId, int width = 1280, int height = 800)
+    {
+        var page = await NewPageAsync(width, height);
+        await page.GotoAsync($"/sessions/{sessionId}");
+        await Assertions.Expect(page.GetByTestId("hub-status")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("live"));
         return page;
     }
 

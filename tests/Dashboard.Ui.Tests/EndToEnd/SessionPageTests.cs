@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -9,13 +8,7 @@ public sealed class SessionPageTests(BrowserFixture browser)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task OpenAsync(IPage page, string sessionId)
-    {
-        await page.GotoAsync($"/sessions/{sessionId}");
-        await Expect(page.GetByTestId("hub-status")).ToHaveTextAsync(new Regex("live"));
-    }
-
-    private static async Task ConsoleAsync(IPage page, string code)
+    internal static async Task ConsoleAsync(IPage page, string code)
     {
         var runs = await page.Locator(".out-code").CountAsync();
         await page.GetByTestId("console-input").FillAsync(code);
@@ -29,8 +22,7 @@ public sealed class SessionPageTests(BrowserFixture browser)
     public async Task CreateThroughForm_ThenMemoryview_BadgeGoesZeroOneZeroAndViewAppears()
     {
         var session = await browser.NewSessionAsync("flow");
-        var page = await browser.NewPageAsync();
-        await OpenAsync(page, session.Id);
+        var page = await browser.OpenSessionAsync(session.Id);
 
         var form = page.GetByTestId("create-buffer");
         await form.GetByTestId("field-name").FillAsync("frame");
@@ -58,8 +50,7 @@ public sealed class SessionPageTests(BrowserFixture browser)
     {
         var session = await browser.NewSessionAsync(name);
         await browser.RunAsync(session.Id, "import bufferscope\nframe = bufferscope.MemBuf([4, 8], 'B')");
-        var page = await browser.NewPageAsync(width, height);
-        await OpenAsync(page, session.Id);
+        var page = await browser.OpenSessionAsync(session.Id, width, height);
         await Expect(page.GetByTestId("buffer-frame")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("hex-view")).ToContainTextAsync("00000000");
         return (session, page);

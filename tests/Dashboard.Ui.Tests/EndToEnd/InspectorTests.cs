@@ -1,0 +1,105 @@
+using Bufferscope.Dashboard.Model;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Bufferscope.Dashboard.Ui.Tests.EndToEnd;
+
+/// <summary>The memory inspector's three tabs, in the real browser against the real server.</summary>
+public sealed class InspectorTests(BrowserFixture browser)
+{
+    private async Task<(string Session, IPage Page)> OpenWithFrameAsync(string name, string makeFrame)
+    {
+        var session = await browser.NewSessionAsync(name);
+        await browser.RunAsync(session.Id, "import bufferscope, struct\n" + makeFrame);
+        var page = await browser.OpenSessionAsync(session.Id);
+        await Expect(page.GetByTestId("buffer-frame")).ToBeVisibleAsync();
+        return (session.Id, page);
+    }
+
+    [Fact]
+    public async Task JumpToOffset_DeepInAMegabyte_ShowsThatByte_AndOutOfRangeIsRefused()
+    {
+        var (_, page) = await OpenWithFrameAsync("jump", "frame = bufferscope.MemBuf([1 << 20], 'B')\nwith memoryview(frame) as m: m[700000] = 0x7e");
+        var hex = page.GetByTestId("hex-view");
+        var go = page.GetByRole(AriaRole.Button, new() { Name = "Go", Exact = true });
+
+        await page.GetByTestId("hex-jump").FillAsync("0xAAE60"); // 700000
+        await go.ClickAsync();
+        await Expect(hex.Locator("[data-at='700000']")).ToHaveTextAsync("7e");
+        await Expect(hex.Locator("[data-at='700001']")).ToHaveTextAsync("00");
+
+        await page.GetByTestId("hex-jump").FillAsync("1048576");
+        await page.GetByTestId("hex-jump").PressAsync("Enter");
+        await Expect(page.GetByText("an offset from 0 to 1048575 (or 0x0 to 0xfffff)")).ToBeVisibleAsync();
+        // Refused input leaves the view where it was.
+        await Expect(hex.Locator("[data-at='700000']")).ToHaveTextAsync("7e");
+
+        // The Hex tab, opened again, comes back at the selected byte.
+        await page.Locator(".mud-tab", new() { HasText = "Elements" }).ClickAsync();
+        await Expect(page.GetByTestId("element-grid")).ToBeVisibleAsync();
+        await page.Locator(".mud-tab", new() { HasText = "Hex" }).ClickAsync();
+        await Expect(hex.Locator("[data-at='700000']")).ToHaveTextAsync("7e");
+    }
+
+    [Fact]
+    public async Task ElementGrid_WriteAnInt64AboveTwoToThe53_PythonReadsItExactly()
+    {
+        var (session, page) = await OpenWithFrameAsync("elements", "frame = bufferscope.MemBuf([2, 3], '<q')");
+        await page.Locator(".mud-tab", new() { HasText = "Elements" }).ClickAsync();
+        var grid = page.GetByTestId("element-grid");
+        // Row 1, column 2: the header row comes first, and each row starts with its <th>.
+        var cell = grid.Locator("tr").Nth(2).Locator("td").Nth(2);
+        await Expect(cell).ToHaveTextAsync("0");
+        await cell.ClickAsync();
+        await Expect(page.GetByText("[1, 2] → bytes [40, 48)")).ToBeVisibleAsync();
+
+        // 2**53 + 1 has no double: a path through JavaScript numbers or double would write 2**53.
+        await page.GetByTestId("element-edit").FillAsync("9007199254740993");
+        await page.GetByTestId("element-write").ClickAsync();
+        await Expect(cell).ToHaveTextAsync("9007199254740993");
+        var read = await browser.RunAsync(session, "struct.unpack_from('<q', frame, 40)[0]");
+        Assert.Equal("9007199254740993", read.Result);
+
+        await page.GetByTestId("element-edit").FillAsync("9223372036854775808"); // 2**63: one past int64
+        await page.GetByTestId("element-write").ClickAsync();
+        await Expect(page.Locator(".mud-input-helper-text")).ToContainTextAsync("9223372036854775807");
+        Assert.Equal("9007199254740993", (await browser.RunAsync(session, "struct.unpack_from('<q', frame, 40)[0]")).Result);
+    }
+
+    [Fact]
+    public async Task Picture_OfA2DFloatBuffer_ColoursMinAndMax_AndFollowsAWrite()
+    {
+        var (session, page) = await OpenWithFrameAsync("picture", "frame = bufferscope.MemBuf([4, 8], '<d')\nimport numpy as np\na = np.frombuffer(frame, dtype='<f8').reshape(4, 8)\na[:] = np.arange(32).reshape(4, 8)\ndel a");
+        await page.Locator(".mud-tab", new() { HasText = "Picture" }).ClickAsync();
+        await Expect(page.GetByTestId("heatmap-min")).ToHaveTextAsync("0");
+        await Expect(page.GetByTestId("heatmap-max")).ToHaveTextAsync("31");
+        await ExpectPixelAsync(page, 0, 0, Colour(0));   // a[0, 0] = 0, the minimum
+        await ExpectPixelAsync(page, 7, 3, Colour(254)); // a[3, 7] = 31, the maximum
+
+        await browser.RunAsync(session, "import numpy as np\na = np.frombuffer(frame, dtype='<f8').reshape(4, 8)\na[3, 7] = -100.5\na[0, 1] = np.nan\ndel a");
+        await Expect(page.GetByTestId("heatmap-min")).ToHaveTextAsync("-100.5");
+        await Expect(page.GetByTestId("heatmap-max")).ToHaveTextAsync("30");
+        await ExpectPixelAsync(page, 7, 3, Colour(0));
+        await ExpectPixelAsync(page, 1, 0, Colour(HeatMapScale.NotFinite));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "session-picture.png") });
+    }
+
+    private static string Colour(int index) =>
+        $"{HeatMapScale.Palette[index * 3]},{HeatMapScale.Palette[index * 3 + 1]},{HeatMapScale.Palette[index * 3 + 2]}";
+
+    private static string Pixel(int x, int y) =>
+        $"Array.from(document.querySelector('[data-testid=heatmap]').getContext('2d').getImageData({x}, {y}, 1, 1).data.slice(0, 3)).join(',')";
+
+    /// <summary>Waits for the canvas pixel at (x, y) to be <paramref name="rgb"/>: the picture is drawn after the frame arrives.</summary>
+    private static async Task ExpectPixelAsync(IPage page, int x, int y, string rgb)
+    {
+        try
+        {
+            await page.WaitForFunctionAsync($"() => {Pixel(x, y)} === '{rgb}'", null, new() { Timeout = 15_000 });
+        }
+        catch (TimeoutException)
+        {
+            Assert.Equal(rgb, await page.EvaluateAsync<string>($"() => {Pixel(x, y)}"));
+        }
+    }
+}
