@@ -2,6 +2,8 @@
 // animation frame, and scrolls on request (jump to offset). The rows themselves are rendered by
 // Blazor; this only measures.
 export function attach(element, dotnet, initialTop) {
+    // The view can be gone before its script attaches (its tab switched away at once): nothing to watch.
+    if (!element) return { scrollTo: () => { }, dispose: () => { } };
     element.scrollTop = initialTop;
     let pending = false;
     const report = () => {
