@@ -19,10 +19,32 @@ public sealed class BufferscopeOptions
 
     /// <summary>WatchPollMilliseconds kept within 1 ms to 1 s.</summary>
     public TimeSpan WatchPollInterval => TimeSpan.FromMilliseconds(Math.Clamp(WatchPollMilliseconds, 1, 1000));
-    /// <summary>Required on any address that is not loopback; generated and printed at start when not set.</summary>
+    /// <summary>
+    /// The token every client needs (at least 32 characters); generated at start when not set.
+    /// Env <c>BUFFERSCOPE_TOKEN</c> sets it too.
+    /// </summary>
     public string? AccessToken { get; set; }
-    /// <summary>Require the token on loopback too.</summary>
-    public bool RequireToken { get; set; }
+    /// <summary>Require the token (the default). Turning it off is allowed on a loopback address only.</summary>
+    public bool RequireToken { get; set; } = true;
+    /// <summary>Host names besides localhost, 127.0.0.1, [::1] and the address bound that requests may name (<c>*</c>: any).</summary>
+    public string[] AllowedHosts { get; set; } = [];
+    /// <summary>Origins besides the server's own whose pages may call the API and open the hub (CORS is enabled for exactly these).</summary>
+    public string[] AllowedOrigins { get; set; } = [];
+    /// <summary>Where the server keeps what outlives a restart (sign-in keys; later kernels' state). Default ~/.local/share/bufferscope.</summary>
+    public string? DataDirectory { get; set; }
+    public SessionOptions Sessions { get; set; } = new();
+
+    /// <summary>DataDirectory, or $XDG_DATA_HOME/bufferscope, or ~/.local/share/bufferscope.</summary>
+    public string DataDirectoryPath => !string.IsNullOrWhiteSpace(DataDirectory) ? Path.GetFullPath(DataDirectory)
+        : Path.Combine(Environment.GetEnvironmentVariable("XDG_DATA_HOME") is { Length: > 0 } xdg ? xdg
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share"), "bufferscope");
+}
+
+/// <summary>Configuration section <c>Bufferscope:Sessions</c>.</summary>
+public sealed class SessionOptions
+{
+    /// <summary>A session with no request, run or live stream for this long is deleted (with force). Off when null or zero.</summary>
+    public TimeSpan? IdleTimeout { get; set; }
 }
 
 /// <summary>Limits enforced with clear errors (configuration section <c>Bufferscope:Limits</c>).</summary>
@@ -40,6 +62,12 @@ public sealed class LimitOptions
     public int MaxWatchBytes { get; set; } = 1 << 20;
     /// <summary>Bytes one memory read or write over HTTP may move.</summary>
     public int MaxTransferBytes { get; set; } = 16 << 20;
-    /// <summary>Console runs one client (IP address) may start per minute.</summary>
+    /// <summary>Console runs one client (a signed-in browser, or the API token's holder) may start per minute.</summary>
     public int RunsPerMinute { get; set; } = 120;
+    /// <summary>Live streams (Events, WatchMemory) one hub connection may have open at once.</summary>
+    public int MaxStreamsPerConnection { get; set; } = 32;
+    /// <summary>Hub connections one client (a signed-in browser, or the API token's holder) may have open at once.</summary>
+    public int MaxConnectionsPerClient { get; set; } = 16;
+    /// <summary>Bytes all WatchMemory streams together may hold for their windows (shadow, compare and frame copies).</summary>
+    public long MaxTotalWatchBytes { get; set; } = 256L << 20;
 }

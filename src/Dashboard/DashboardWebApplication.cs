@@ -13,8 +13,8 @@ namespace Bufferscope.Dashboard;
 
 /// <summary>
 /// Builds the server: configuration from the root appsettings.json, Core (Python started once,
-/// at boot), the HTTP API, the hub, the access gate and the limits. Tests build the real thing
-/// through <see cref="Build"/>.
+/// at boot), the HTTP API, the hub, web security (<see cref="SecurityServices"/>) and the limits.
+/// Tests build the real thing through <see cref="Build"/>.
 /// </summary>
 public static class DashboardWebApplication
 {
@@ -34,7 +34,11 @@ public static class DashboardWebApplication
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(_ => BufferscopeCore.Start(options));
-        services.AddSingleton<AccessGate>();
+        builder.AddBufferscopeSecurity(options);
+        // The key ring is kept in the data directory, 0700, as a notebook server keeps its cookie
+        // secret; Data Protection's warning that it is not encrypted at rest says only that.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
+        services.AddSingleton<HubLimits>();
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
         // Binding failures (bad JSON, a query value that is not a number) become exceptions, so
@@ -47,10 +51,15 @@ public static class DashboardWebApplication
         // The dashboard: one client per circuit, connected to this server (or Bufferscope:Dashboard:ServerUrl).
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
-        // Circuits do not outlive the process (a restarted server reloads the page), so keys need not persist to disk.
-        services.AddDataProtection().UseEphemeralDataProtectionProvider();
         services.AddSingleton(sp => new Lazy<ServerEndpoint>(() => ServerEndpoint.Resolve(sp)));
-        services.AddScoped<IBufferscopeClient>(sp => new BufferscopeClient(sp.GetRequiredService<Lazy<ServerEndpoint>>().Value));
+        services.AddScoped<CircuitCredential>();
+        services.AddScoped<IBufferscopeClient>(sp =>
+        {
+            var endpoint = sp.GetRequiredService<Lazy<ServerEndpoint>>().Value;
+            // Another server: its configured token. This one: the circuit's own browser ticket.
+            Func<ValueTask<string?>> credential = endpoint.Token is { } token ? () => ValueTask.FromResult<string?>(token) : sp.GetRequiredService<CircuitCredential>().GetAsync;
+            return new BufferscopeClient(endpoint.BaseAddress, credential);
+        });
         // Runs from the build output in every environment: its static web assets (MudBlazor, blazor.web.js) come from the build manifest.
         builder.WebHost.UseStaticWebAssets();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.Limits.MaxTransferBytes + (1 << 16));
@@ -58,11 +67,13 @@ public static class DashboardWebApplication
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.Use((context, next) => context.RequestServices.GetRequiredService<AccessGate>().InvokeAsync(context, _ => next()));
+        app.UseRequestChecks();
         app.UseStaticFiles();
+        app.UseRouting();
+        app.UseSignIn();
         app.UseAntiforgery();
 
-        app.MapGet("/healthz", (BufferscopeCore core) => Results.Json(new
+        app.MapGet(HostCheck.HealthPath, (BufferscopeCore core) => Results.Json(new
         {
             status = "ok",
             python = new
@@ -71,11 +82,12 @@ public static class DashboardWebApplication
                 executable = core.Python.Installation.Executable,
                 library = core.Python.Installation.Library,
             },
-        }));
+        })).AllowAnonymous(); // what run.sh waits on; says which interpreter, nothing of the sessions
         SessionsApi.Map(app);
         BuffersApi.Map(app);
         MemoryApi.Map(app);
         ConsoleApi.Map(app);
+        StatusApi.Map(app);
         app.MapOpenApi();
         app.MapHub<BufferHub>(BufferHub.Path);
         // The UI's assets (MudBlazor, blazor.web.js) come from a build manifest named after the
@@ -92,7 +104,16 @@ public static class DashboardWebApplication
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var app = Build(args);
+        WebApplication app;
+        try
+        {
+            app = Build(args);
+        }
+        catch (ConfigurationRefusedException e)
+        {
+            await Console.Error.WriteLineAsync($"bufferscope: refused to start: {e.Message}");
+            return 4;
+        }
         BufferscopeCore core;
         try
         {
@@ -105,7 +126,6 @@ public static class DashboardWebApplication
             await Console.Error.WriteLineAsync($"bufferscope: cannot start Python: {e.Message}");
             return 2;
         }
-        app.Lifetime.ApplicationStarted.Register(() => _ = app.Services.GetRequiredService<AccessGate>().Token);
         try
         {
             await app.StartAsync();
@@ -119,6 +139,12 @@ public static class DashboardWebApplication
             await core.Python.ShutdownAsync(TimeSpan.FromSeconds(5));
             return 3;
         }
+        // The start line, as a notebook server prints it: the address to open, signed in.
+        var token = app.Services.GetRequiredService<AccessToken>();
+        var url = ServerEndpoint.OwnAddress(app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>());
+        Console.WriteLine(token.Generated
+            ? $"Bufferscope is running. Open {url}?{TokenSignIn.QueryKey}={token.Value}"
+            : $"Bufferscope is running. Open {url}?{TokenSignIn.QueryKey}=... (the configured Bufferscope:AccessToken)");
         await app.WaitForShutdownAsync();
         await app.DisposeAsync();
         // Stopped (Ctrl+C, SIGTERM): interrupt any running snippet, finish queued work, finalise

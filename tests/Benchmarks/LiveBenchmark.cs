@@ -18,12 +18,17 @@ namespace Bufferscope.Benchmarks;
 /// </summary>
 internal static class LiveBenchmark
 {
+    // Every client is the token's holder, as a benchmark's clients are: let 50 of them connect.
+    private static readonly string Token = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+    private static readonly string[] Settings = ["--Logging:LogLevel:Default=Warning", $"--Bufferscope:AccessToken={Token}", "--Bufferscope:Limits:MaxConnectionsPerClient=64"];
+
     public static async Task<int> RunAsync()
     {
-        var app = DashboardWebApplication.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"]);
+        var data = Directory.CreateTempSubdirectory("bufferscope-bench-").FullName;
+        var app = DashboardWebApplication.Build(["--urls", "http://127.0.0.1:0", $"--Bufferscope:DataDirectory={data}", .. Settings]);
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(2) };
+        using var http = Client(address);
         try
         {
             var only = Environment.GetEnvironmentVariable("LIVE_ONLY");
@@ -34,8 +39,16 @@ internal static class LiveBenchmark
         finally
         {
             await app.StopAsync();
+            Directory.Delete(data, recursive: true);
         }
         return 0;
+    }
+
+    private static HttpClient Client(Uri address)
+    {
+        var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(2) };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", Token);
+        return http;
     }
 
     /// <summary>Python writes time.monotonic_ns() into the buffer at random moments; the client reads it on arrival (same clock).</summary>
@@ -50,7 +63,7 @@ internal static class LiveBenchmark
             await foreach (var frame in hub.StreamAsync<WatchFrame>("WatchMemory", bid, 0L, 8, stop.Token))
             {
                 var now = Stopwatch.GetTimestamp() * (1e9 / Stopwatch.Frequency);
-                var written = BitConverter.ToInt64(frame.Data);
+                var written = BitConverter.ToInt64(frame.Data.Span);
                 if (written != 0)
                     lock (samples) samples.Add((now - written) / 1e6);
             }
@@ -133,11 +146,12 @@ internal static class LiveBenchmark
         var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Bufferscope.Dashboard.dll"), "--urls", $"http://127.0.0.1:{port}", "--Logging:LogLevel:Default=Warning" })
+        var data = Directory.CreateTempSubdirectory("bufferscope-bench-").FullName;
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Bufferscope.Dashboard.dll"), "--urls", $"http://127.0.0.1:{port}", $"--Bufferscope:DataDirectory={data}" }.Concat(Settings))
             start.ArgumentList.Add(a);
         using var server = Process.Start(start)!;
         var address = new Uri($"http://127.0.0.1:{port}");
-        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(2) };
+        using var http = Client(address);
         for (var i = 0; ; i++)
         {
             try { if ((await http.GetAsync("/healthz")).IsSuccessStatusCode) break; }
@@ -175,6 +189,7 @@ internal static class LiveBenchmark
         {
             server.Kill(entireProcessTree: true);
             await server.WaitForExitAsync();
+            Directory.Delete(data, recursive: true);
         }
     }
 
@@ -194,7 +209,7 @@ internal static class LiveBenchmark
 
     private static async Task<HubConnection> Connect(Uri address, bool messagePack = false)
     {
-        var builder = new HubConnectionBuilder().WithUrl(new Uri(address, "/hubs/buffers"));
+        var builder = new HubConnectionBuilder().WithUrl(new Uri(address, "/hubs/buffers"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(Token));
         if (messagePack)
             builder.AddMessagePackProtocol();
         var hub = builder.Build();

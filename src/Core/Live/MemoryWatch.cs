@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Bufferscope.Core.Buffers;
+using Bufferscope.Core.Native;
 
 namespace Bufferscope.Core.Live;
 
@@ -14,22 +15,30 @@ namespace Bufferscope.Core.Live;
 /// Frames go out at most once per <see cref="FrameInterval"/>. The stream is pulled: when a client
 /// reads slowly the next frame is computed when it asks, against what it was last sent, so it gets
 /// the latest bytes with every change since marked, and never slows Python or other clients.
+///
+/// Memory: the shadow, the copy compared with it and the frame handed out live in one anonymous
+/// mapping of <see cref="BytesHeld"/> bytes, unmapped when the stream ends, so what a watch costs
+/// is known before it starts and given back to the system, not to a heap, when it stops. A frame's
+/// <see cref="MemoryFrame.Data"/> is that mapping: valid until the next frame is asked for or the
+/// stream ends. Copy it to keep it (a hub serialises it before asking for the next).
 /// </summary>
 public sealed class MemoryWatch(Exporter exporter, long offset, int length, TimeSpan frameInterval, TimeSpan pollInterval)
 {
     private const int Block = 64;
+
+    /// <summary>What a watch of <paramref name="length"/> bytes holds while it runs: shadow, compare copy and frame.</summary>
+    public static long BytesHeld(int length) => 3L * length;
 
     public TimeSpan FrameInterval { get; } = frameInterval;
     public TimeSpan PollInterval { get; } = pollInterval;
 
     public async IAsyncEnumerable<MemoryFrame> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var shadow = new byte[length];
-        var current = new byte[length];
+        using var windows = new Windows(length);
         long version = 0;
-        if (!TryRead(shadow))
+        if (!TryRead(windows.Shadow))
             yield break;
-        yield return new MemoryFrame(exporter.Id, offset, (byte[])shadow.Clone(), [new ByteRange(offset, length)], ++version, CoarseClock.Now);
+        yield return new MemoryFrame(exporter.Id, offset, windows.Publish(), [new ByteRange(offset, length)], ++version, CoarseClock.Now);
 
         var nextFrame = DateTime.UtcNow + FrameInterval; // when the next frame may go
         var checkOnceMore = false;
@@ -54,9 +63,9 @@ public sealed class MemoryWatch(Exporter exporter, long offset, int length, Time
             checkOnceMore = writable; // after the last writable export goes, look one more time
             seenWrites = exporter.WriteVersion;
 
-            if (!TryRead(current))
+            if (!TryRead(windows.Current))
                 yield break;
-            var changed = Diff(shadow, current, offset);
+            var changed = windows.Diff(offset);
             if (changed.Count > 0)
             {
                 // At most one frame per FrameInterval: wait out the rest, then send the latest bytes.
@@ -65,16 +74,16 @@ public sealed class MemoryWatch(Exporter exporter, long offset, int length, Time
                 {
                     try { await Task.Delay(wait, cancellationToken).ConfigureAwait(false); }
                     catch (OperationCanceledException) { yield break; }
-                    if (!TryRead(current))
+                    if (!TryRead(windows.Current))
                         yield break;
-                    changed = Diff(shadow, current, offset);
+                    changed = windows.Diff(offset);
                 }
-                (shadow, current) = (current, shadow);
+                windows.Swap();
                 // A fixed cadence while changes keep coming (timer slack does not add up), and a
                 // fresh start after a quiet spell (no burst to catch up).
                 var now = DateTime.UtcNow;
                 nextFrame = (nextFrame > now - FrameInterval / 2 ? nextFrame : now) + FrameInterval;
-                yield return new MemoryFrame(exporter.Id, offset, (byte[])shadow.Clone(), changed, ++version, CoarseClock.Now);
+                yield return new MemoryFrame(exporter.Id, offset, windows.Publish(), changed, ++version, CoarseClock.Now);
                 continue;
             }
             try { await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false); }
@@ -84,14 +93,52 @@ public sealed class MemoryWatch(Exporter exporter, long offset, int length, Time
 
     private bool HasWritableExport() => exporter.Exports > 0 && !exporter.ReadOnly;
 
-    private bool TryRead(byte[] into)
+    private bool TryRead(Window into)
     {
         try
         {
-            exporter.Read(offset, into);
+            exporter.Read(offset, into.Span);
             return true;
         }
         catch (BufferLifetimeException) { return false; } // freed: the watch ends
+    }
+
+    /// <summary>One of the three windows in the mapping (spans cannot live across the iterator's awaits).</summary>
+    private readonly record struct Window(AnonymousMapping Mapping, long At, int Length)
+    {
+        public Span<byte> Span => Mapping.Span(At, Length);
+    }
+
+    /// <summary>Shadow, current and frame windows in one mapping; shadow and current swap roles after each frame.</summary>
+    private sealed class Windows : IDisposable
+    {
+        private readonly AnonymousMapping _mapping;
+        private readonly int _length;
+        private readonly NativeMemoryManager _frame;
+        private bool _swapped;
+
+        public Windows(int length)
+        {
+            _length = length;
+            _mapping = new AnonymousMapping(BytesHeld(length));
+            _frame = new NativeMemoryManager(_mapping.Address + 2 * (nint)length, length);
+        }
+
+        public Window Shadow => new(_mapping, _swapped ? _length : 0, _length);
+        public Window Current => new(_mapping, _swapped ? 0 : _length, _length);
+
+        public void Swap() => _swapped = !_swapped;
+
+        public List<ByteRange> Diff(long baseOffset) => MemoryWatch.Diff(Shadow.Span, Current.Span, baseOffset);
+
+        /// <summary>The shadow's bytes as the frame to hand out, copied so the next compare cannot change them.</summary>
+        public ReadOnlyMemory<byte> Publish()
+        {
+            Shadow.Span.CopyTo(_frame.GetSpan());
+            return _frame.Memory;
+        }
+
+        public void Dispose() => _mapping.Dispose();
     }
 
     /// <summary>The changed byte ranges, found a block at a time (vectorised compares), then trimmed to the byte.</summary>

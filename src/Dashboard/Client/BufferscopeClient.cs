@@ -29,17 +29,17 @@ public sealed class BufferscopeClient : IBufferscopeClient, IAsyncDisposable
     private TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _disposed;
 
-    public BufferscopeClient(ServerEndpoint endpoint)
+    /// <param name="credential">The bearer credential for each request and connection (the server's token, or the
+    /// circuit's ticket), or null for a server that needs none.</param>
+    public BufferscopeClient(Uri baseAddress, Func<ValueTask<string?>> credential)
     {
-        _http = new HttpClient { BaseAddress = endpoint.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
-        if (endpoint.Token is not null)
-            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", endpoint.Token);
+        _http = new HttpClient(new BearerHandler(credential) { InnerHandler = new SocketsHttpHandler() })
+        {
+            BaseAddress = baseAddress,
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
         _hub = new HubConnectionBuilder()
-            .WithUrl(new Uri(endpoint.BaseAddress, BufferHub.Path.TrimStart('/')), o =>
-            {
-                if (endpoint.Token is not null)
-                    o.AccessTokenProvider = () => Task.FromResult<string?>(endpoint.Token);
-            })
+            .WithUrl(new Uri(baseAddress, BufferHub.Path.TrimStart('/')), o => o.AccessTokenProvider = async () => await credential().ConfigureAwait(false))
             .AddMessagePackProtocol()
             .WithAutomaticReconnect(new ForeverRetryPolicy())
             .Build();
@@ -222,6 +222,17 @@ public sealed class BufferscopeClient : IBufferscopeClient, IAsyncDisposable
         await _hub.DisposeAsync().ConfigureAwait(false);
         _http.Dispose();
         _starting.Dispose();
+    }
+
+    /// <summary>Sends the credential of the moment with every request: a circuit's ticket is renewed as it goes.</summary>
+    private sealed class BearerHandler(Func<ValueTask<string?>> credential) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (await credential().ConfigureAwait(false) is { } value)
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", value);
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>0, 1, 2 s, then every 5 s, forever: a dashboard left open comes back by itself.</summary>

@@ -1,4 +1,3 @@
-using Bufferscope.Dashboard.Security;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -7,7 +6,8 @@ namespace Bufferscope.Dashboard.Client;
 /// <summary>
 /// Where the dashboard's client connects: Bufferscope:Dashboard:ServerUrl when set (a dashboard
 /// watching a buffer host elsewhere), else this server's own first address, with a wildcard host
-/// replaced by loopback. The token is this server's when it needs one.
+/// replaced by loopback. <see cref="Token"/> is Bufferscope:Dashboard:ServerToken for another
+/// server; for this one it is null, and each circuit signs in with its browser's ticket.
 /// </summary>
 public sealed class ServerEndpoint(Uri baseAddress, string? token)
 {
@@ -19,14 +19,20 @@ public sealed class ServerEndpoint(Uri baseAddress, string? token)
         var configured = services.GetRequiredService<IConfiguration>()["Bufferscope:Dashboard:ServerUrl"];
         if (!string.IsNullOrWhiteSpace(configured))
             return new ServerEndpoint(WithSlash(new Uri(configured)), services.GetRequiredService<IConfiguration>()["Bufferscope:Dashboard:ServerToken"]);
-        var addresses = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
+        return new ServerEndpoint(OwnAddress(services.GetRequiredService<IServer>()), null);
+    }
+
+    /// <summary>This server's first address (http first), a wildcard host replaced by loopback, with a trailing slash.</summary>
+    public static Uri OwnAddress(IServer server)
+    {
+        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses
             ?? throw new InvalidOperationException("the server has no addresses yet");
         var address = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal)) ?? addresses.First();
         address = address.Replace("://+", "://127.0.0.1", StringComparison.Ordinal)
             .Replace("://*", "://127.0.0.1", StringComparison.Ordinal)
             .Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal)
             .Replace("://[::]", "://[::1]", StringComparison.Ordinal);
-        return new ServerEndpoint(WithSlash(new Uri(address)), services.GetRequiredService<AccessGate>().Token);
+        return WithSlash(new Uri(address));
     }
 
     private static Uri WithSlash(Uri uri) => uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");

@@ -8,17 +8,31 @@ namespace Bufferscope.Dashboard.Hubs;
 
 /// <summary>
 /// /hubs/buffers, the one live contract: the dashboard reads it exactly as any other client does.
-/// Two server-to-client streams, each ended by the client cancelling it.
+/// Two server-to-client streams, each ended by the client cancelling it, within the
+/// <see cref="HubLimits"/> of its client and connection.
 /// </summary>
-public sealed class BufferHub(BufferscopeCore core) : Hub
+public sealed class BufferHub(BufferscopeCore core, HubLimits limits) : Hub
 {
     public const string Path = "/hubs/buffers";
+
+    public override Task OnConnectedAsync()
+    {
+        limits.Connect(Context);
+        return base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        limits.Disconnect(Context);
+        return base.OnDisconnectedAsync(exception);
+    }
 
     /// <summary>A session's changes, in order, coalesced per frame when they come faster than that.</summary>
     public async IAsyncEnumerable<HubEvent> Events(string sessionId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         try { core.Sessions.Get(sessionId); }
         catch (NotFoundException e) { throw new HubException(e.Message); }
+        using var lease = limits.OpenStream(Context);
         using var subscription = core.Events.Subscribe(sessionId);
         await foreach (var batch in subscription.ReadAllAsync(cancellationToken))
             foreach (var e in batch)
@@ -34,6 +48,7 @@ public sealed class BufferHub(BufferscopeCore core) : Hub
             throw new HubException($"length {length} is not allowed: a window is 1 to {max} bytes (Bufferscope:Limits:MaxWatchBytes)");
         if (offset < 0 || offset > exporter.Memory.Length - length)
             throw new HubException($"window [{offset}, {offset} + {length}) is outside the allocation of {exporter.Memory.Length} bytes: offset must be in [0, {Math.Max(0, exporter.Memory.Length - length)}]");
+        using var lease = limits.OpenStream(Context, MemoryWatch.BytesHeld(length));
         var watch = new MemoryWatch(exporter, offset, length, core.Options.FrameInterval, core.Options.WatchPollInterval);
         await foreach (var frame in watch.RunAsync(cancellationToken))
             yield return WatchFrame.From(frame);

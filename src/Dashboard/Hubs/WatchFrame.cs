@@ -3,12 +3,16 @@ using MessagePack;
 
 namespace Bufferscope.Dashboard.Hubs;
 
-/// <summary>A watched window: its bytes (base64 in JSON, binary in MessagePack) and the ranges that changed.</summary>
+/// <summary>
+/// A watched window: its bytes (base64 in JSON, binary in MessagePack) and the ranges that changed.
+/// On the server <see cref="Data"/> is the watch's own memory, serialised before the next frame is made;
+/// a client gets its own copy.
+/// </summary>
 [MessagePackObject]
 public sealed record WatchFrame(
     [property: Key("bufferId")] long BufferId,
     [property: Key("offset")] long Offset,
-    [property: Key("data")] byte[] Data,
+    [property: Key("data")] ReadOnlyMemory<byte> Data,
     [property: Key("changed")] IReadOnlyList<ChangedRange> Changed,
     [property: Key("version")] long Version,
     [property: Key("at")] DateTimeOffset At)

@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using Bufferscope.Core;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Bufferscope.Dashboard.Security;
 
 /// <summary>
-/// At most Bufferscope:Limits:RunsPerMinute console runs per client (IP address) per minute, as a
-/// fixed window counted when a run arrives. ASP.NET's partitioned rate limiter replenishes on a
-/// 100 ms timer whether or not anyone calls: that alone cost 3 % of a core on an idle server here.
+/// At most Bufferscope:Limits:RunsPerMinute console runs per client (<see cref="ClientIdentity"/>:
+/// a signed-in browser with its page's circuit, or the token's holder) per minute, as a fixed
+/// window counted when a run arrives. ASP.NET's partitioned rate limiter replenishes on a 100 ms
+/// timer whether or not anyone calls: that alone cost 3 % of a core on an idle server here.
 /// </summary>
 public sealed class RunRateLimit(BufferscopeOptions options) : IEndpointFilter
 {
@@ -23,7 +23,7 @@ public sealed class RunRateLimit(BufferscopeOptions options) : IEndpointFilter
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var client = ClientIdentity.Of(http);
         var now = DateTime.UtcNow;
         if (_clients.Count > 10_000)
             foreach (var (key, old) in _clients)

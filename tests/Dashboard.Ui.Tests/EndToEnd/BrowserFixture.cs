@@ -1,8 +1,6 @@
+using Bufferscope.Dashboard.Tests;
 using Bufferscope.Dashboard.Api.Contracts;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -14,6 +12,8 @@ namespace Bufferscope.Dashboard.Ui.Tests.EndToEnd;
 /// <summary>
 /// The real server (Kestrel on 127.0.0.1, embedded Python) and Debian's chromium, headless,
 /// driven by Playwright. One of each per test process; every test gets its own page and session.
+/// The browser signs in once as a user does, by opening <c>/?token=...</c>; each page's context
+/// starts with the ticket cookie that gave it, as tabs of one browser share it.
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
@@ -22,19 +22,17 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>Where the tests leave their screenshots (looked at by people, kept by CI).</summary>
     public static readonly string Screenshots = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
-    public WebApplication App { get; private set; } = null!;
-    public Uri BaseAddress { get; private set; } = null!;
+    public TestServer Server { get; private set; } = null!;
+    public WebApplication App => Server.App;
+    public Uri BaseAddress => Server.BaseAddress;
     public HttpClient Http { get; private set; } = null!;
     public IPlaywright Playwright { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {
-        App = DashboardWebApplication.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning",
-            "--Bufferscope:Limits:RunsPerMinute=100000", "--Bufferscope:Limits:MaxSessions=1000"]);
-        await App.StartAsync();
-        BaseAddress = new Uri(App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Server = await TestServer.StartAsync("--Bufferscope:Limits:RunsPerMinute=100000", "--Bufferscope:Limits:MaxSessions=1000");
+        Http = Server.Client();
         Directory.CreateDirectory(Screenshots);
         // This VM is slow and a page's first render pulls MudBlazor's scripts: waits allow 15 s.
         Assertions.SetDefaultExpectTimeout(15_000);
@@ -45,19 +43,32 @@ public sealed class BrowserFixture : IAsyncLifetime
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
+        await using var signIn = await NewContextAsync(1280, 800, signedIn: false);
+        var page = await signIn.NewPageAsync();
+        await page.GotoAsync($"/?token={Server.Token}");
+        _signedIn = await signIn.StorageStateAsync();
     }
 
-    /// <summary>A new page at <paramref name="width"/>x<paramref name="height"/>, in its own browser context.</summary>
-    public async Task<IPage> NewPageAsync(int width = 1280, int height = 800)
+    private string? _signedIn;
+
+    /// <summary>A browser context (cookies of its own), with the fixture's sign-in or none.</summary>
+    public async Task<IBrowserContext> NewContextAsync(int width = 1280, int height = 800, bool signedIn = true)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = width, Height = height },
             BaseURL = BaseAddress.ToString(),
+            StorageState = signedIn ? _signedIn : null,
         });
         context.SetDefaultTimeout(15_000);
-        var page = await context.NewPageAsync();
-        return page;
+        return context;
+    }
+
+    /// <summary>A new page at <paramref name="width"/>x<paramref name="height"/>, in its own browser context.</summary>
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 800)
+    {
+        var context = await NewContextAsync(width, height);
+        return await context.NewPageAsync();
     }
 
     /// <summary>A new page on session <paramref name="sessionId"/>'s page, once its live connection is up.</summary>
@@ -67,6 +78,16 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.GotoAsync($"/sessions/{sessionId}");
         await Assertions.Expect(page.GetByTestId("hub-status")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("live"));
         return page;
+    }
+
+    /// <summary>A new session in which <paramref name="makeFrame"/> (after <c>import bufferscope</c>) binds <c>frame</c>, open once the buffer is listed.</summary>
+    public async Task<(SessionDto Session, IPage Page)> OpenSessionWithFrameAsync(string name, string makeFrame, int width = 1280, int height = 800)
+    {
+        var session = await NewSessionAsync(name);
+        await RunAsync(session.Id, "import bufferscope\n" + makeFrame);
+        var page = await OpenSessionAsync(session.Id, width, height);
+        await Assertions.Expect(page.GetByTestId("buffer-frame")).ToBeVisibleAsync();
+        return (session, page);
     }
 
     public async Task<SessionDto> NewSessionAsync(string name)
@@ -90,7 +111,6 @@ public sealed class BrowserFixture : IAsyncLifetime
         await Browser.DisposeAsync();
         Playwright.Dispose();
         Http.Dispose();
-        await App.StopAsync();
-        await App.DisposeAsync();
+        await Server.DisposeAsync();
     }
 }

@@ -9,10 +9,7 @@ public sealed class InspectorTests(BrowserFixture browser)
 {
     private async Task<(string Session, IPage Page)> OpenWithFrameAsync(string name, string makeFrame)
     {
-        var session = await browser.NewSessionAsync(name);
-        await browser.RunAsync(session.Id, "import bufferscope, struct\n" + makeFrame);
-        var page = await browser.OpenSessionAsync(session.Id);
-        await Expect(page.GetByTestId("buffer-frame")).ToBeVisibleAsync();
+        var (session, page) = await browser.OpenSessionWithFrameAsync(name, "import struct\n" + makeFrame);
         return (session.Id, page);
     }
 

@@ -8,7 +8,7 @@ public sealed class SessionPageTests(BrowserFixture browser)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    internal static async Task ConsoleAsync(IPage page, string code)
+    private static async Task ConsoleAsync(IPage page, string code)
     {
         var runs = await page.Locator(".out-code").CountAsync();
         await page.GetByTestId("console-input").FillAsync(code);
@@ -48,10 +48,7 @@ public sealed class SessionPageTests(BrowserFixture browser)
 
     private async Task<(Api.Contracts.SessionDto Session, IPage Page)> SessionWithFrameAsync(string name, int width = 1280, int height = 800)
     {
-        var session = await browser.NewSessionAsync(name);
-        await browser.RunAsync(session.Id, "import bufferscope\nframe = bufferscope.MemBuf([4, 8], 'B')");
-        var page = await browser.OpenSessionAsync(session.Id, width, height);
-        await Expect(page.GetByTestId("buffer-frame")).ToBeVisibleAsync();
+        var (session, page) = await browser.OpenSessionWithFrameAsync(name, "frame = bufferscope.MemBuf([4, 8], 'B')", width, height);
         await Expect(page.GetByTestId("hex-view")).ToContainTextAsync("00000000");
         return (session, page);
     }

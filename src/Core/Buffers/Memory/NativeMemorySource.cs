@@ -14,25 +14,21 @@ public sealed unsafe class NativeMemorySource : MemorySource
     public const int Alignment = 64;
     private const long MappedFrom = 1 << 20;
 
-    private readonly bool _mapped;
-    private readonly nuint _size;
+    private readonly AnonymousMapping? _mapping;
 
     public NativeMemorySource(long length)
     {
-        // One byte at least, so even an empty buffer has a valid, non-NULL address.
-        _size = (nuint)Math.Max(length, 1);
-        _mapped = length >= MappedFrom;
-        if (_mapped)
+        if (length >= MappedFrom)
         {
-            var p = LibC.mmap(0, _size, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_PRIVATE | LibC.MAP_ANONYMOUS, -1, 0);
-            if (p == LibC.MAP_FAILED)
-                throw new OutOfMemoryException($"could not map {length} bytes (errno {Marshal.GetLastPInvokeError()})");
-            Address = p;
+            _mapping = new AnonymousMapping(length);
+            Address = _mapping.Address;
         }
         else
         {
-            var p = NativeMemory.AlignedAlloc(_size, Alignment);
-            NativeMemory.Clear(p, _size);
+            // One byte at least, so even an empty buffer has a valid, non-NULL address.
+            var size = (nuint)Math.Max(length, 1);
+            var p = NativeMemory.AlignedAlloc(size, Alignment);
+            NativeMemory.Clear(p, size);
             Address = (nint)p;
         }
         Length = length;
@@ -42,8 +38,8 @@ public sealed unsafe class NativeMemorySource : MemorySource
 
     protected override void Free()
     {
-        if (_mapped)
-            LibC.munmap(Address, _size);
+        if (_mapping is not null)
+            _mapping.Dispose();
         else
             NativeMemory.AlignedFree((void*)Address);
     }
