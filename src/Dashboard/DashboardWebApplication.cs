@@ -1,5 +1,6 @@
 using Bufferscope.Core;
 using Bufferscope.Core.Python;
+using Bufferscope.Core.Sessions;
 using Bufferscope.Dashboard.Api;
 using Bufferscope.Dashboard.Client;
 using Bufferscope.Dashboard.Components;
@@ -99,6 +100,13 @@ public static class DashboardWebApplication
         if (manifest is not null)
             app.MapStaticAssets(manifest);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        if (options.Sessions.IdleTimeout is { } idle && idle > TimeSpan.Zero)
+            app.Lifetime.ApplicationStarted.Register(() =>
+            {
+                var expiry = new SessionExpiry(app.Services.GetRequiredService<BufferscopeCore>().Sessions, idle);
+                expiry.Expired += (session, after) => app.Logger.LogWarning("Session '{Name}' ({Id}) deleted: idle for {Idle} (Bufferscope:Sessions:IdleTimeout)", session.Name, session.Id, after);
+                app.Lifetime.ApplicationStopping.Register(expiry.Dispose);
+            });
         return app;
     }
 

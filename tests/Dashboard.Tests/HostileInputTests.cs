@@ -93,6 +93,117 @@ public sealed class HostileInputTests(ServerFixture server)
         Assert.Equal(HubConnectionState.Connected, fresh.State);
     }
 
+    /// <summary>
+    /// Requests that each try one way past the web protections, generated from a fixed seed: a
+    /// foreign Host (DNS rebinding), a foreign Origin, a wrong token, a forged cookie, a token in
+    /// the wrong place. Each has the one answer its protection gives; removing any protection
+    /// turns some of them into 2xx.
+    /// </summary>
+    [Fact]
+    public async Task HostileRequests_AgainstEachProtection_AreAllRefused()
+    {
+        var s = await server.NewSessionAsync("hostile-web");
+        var token = server.Server.Token;
+        var port = server.BaseAddress.Port;
+        var random = new Random(10);
+        string[] paths = ["/", "/api/sessions", $"/api/sessions/{s.Id}/run", "/hubs/buffers/negotiate?negotiateVersion=1", "/_blazor/negotiate?negotiateVersion=1", "/openapi/v1.json", $"/sessions/{s.Id}", "/api/status"];
+        string[] hosts = ["evil.example", $"evil.example:{port}", "localhost.evil.example", "127.0.0.1.nip.io", "xn--80ak6aa92e.com", "10.0.0.1", "192.168.1.20", "0x7f000001", "2130706433", "127.1", "[fe80::1]", "loca1host"];
+        string[] origins = ["http://evil.example", "null", $"http://127.0.0.1:{port + 1}", $"https://127.0.0.1:{port}", $"http://localhost.evil.example:{port}", "file://", $"http://127.0.0.1:{port}.evil.example", "chrome-extension://abc"];
+        string Wrong() => random.Next(6) switch
+        {
+            0 => token[..^1],
+            1 => token + "0",
+            2 => token.ToUpperInvariant(),
+            3 => new string('0', token.Length),
+            4 => "",
+            _ => TestServer.NewToken(),
+        };
+
+        var cases = new List<(string Kind, HttpRequestMessage Request, int Expected)>();
+        for (var i = 0; i < 600; i++)
+        {
+            var path = paths[random.Next(paths.Length)];
+            var request = new HttpRequestMessage(path.Contains("/run") || path.Contains("negotiate") ? HttpMethod.Post : HttpMethod.Get, path);
+            if (request.Method == HttpMethod.Post)
+                request.Content = JsonContent.Create(new { code = "hacked = __import__('os').getpid()" });
+            switch (i % 5)
+            {
+                case 0:
+                    request.Headers.Authorization = new("Bearer", token);
+                    request.Headers.Host = hosts[random.Next(hosts.Length)];
+                    cases.Add(("host", request, 403));
+                    break;
+                case 1:
+                    request.Headers.Authorization = new("Bearer", token);
+                    request.Headers.Add("Origin", origins[random.Next(origins.Length)]);
+                    cases.Add(("origin", request, 403));
+                    break;
+                case 2:
+                    var wrong = Wrong();
+                    if (random.Next(2) == 0) request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + wrong);
+                    else request.Headers.TryAddWithoutValidation("Authorization", random.Next(2) == 0 ? "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("user:" + token)) : token);
+                    cases.Add(("token", request, 401));
+                    break;
+                case 3:
+                    request.Headers.Add("Cookie", $"bufferscope_ticket={(random.Next(3) == 0 ? token : Convert.ToBase64String(Encoding.UTF8.GetBytes(Wrong())) + "CfDJ8")}");
+                    cases.Add(("cookie", request, 401));
+                    break;
+                default:
+                    // The token where it is not taken: access_token off the hub, ?token= on anything but a page load.
+                    request.RequestUri = new Uri(path + (path.Contains('?') ? "&" : "?") + (path.StartsWith("/hubs", StringComparison.Ordinal) ? "token=" : "access_token=") + token, UriKind.Relative);
+                    if (request.Method == HttpMethod.Get && !path.StartsWith("/hubs", StringComparison.Ordinal))
+                        request.RequestUri = new Uri(path + (path.Contains('?') ? "&" : "?") + "access_token=" + token, UriKind.Relative);
+                    cases.Add(("placement", request, 401));
+                    break;
+            }
+        }
+
+        using var anonymous = server.Server.Client(withToken: false);
+        var wrongAnswers = new System.Collections.Concurrent.ConcurrentBag<string>();
+        await Parallel.ForEachAsync(cases, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = Ct }, async (c, ct) =>
+        {
+            using var response = await anonymous.SendAsync(c.Request, ct);
+            if ((int)response.StatusCode != c.Expected)
+                wrongAnswers.Add($"{c.Kind}: {c.Request.Method} {c.Request.RequestUri} Host={c.Request.Headers.Host} Origin={string.Join(",", c.Request.Headers.TryGetValues("Origin", out var o) ? o : [])} -> {(int)response.StatusCode}");
+            c.Request.Dispose();
+        });
+        Assert.True(wrongAnswers.IsEmpty, $"{wrongAnswers.Count} of {cases.Count} not refused as expected: {string.Join("; ", wrongAnswers.Take(5))}");
+        // Nothing ran: no snippet got to bind its name.
+        Assert.Equal("False", (await server.RunAsync(s.Id, "'hacked' in globals()")).Result);
+    }
+
+    [Fact]
+    public async Task HubLimits_ManyStreamsOnOneConnection_OnlyTheAllowanceRuns()
+    {
+        var s = await server.NewSessionAsync("hostile-hub");
+        await using var hub = server.Hub();
+        await hub.StartAsync(Ct);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var outcomes = new List<Task<string>>();
+        for (var i = 0; i < 100; i++)
+            outcomes.Add(Outcome(hub.StreamAsync<Hubs.HubEvent>("Events", s.Id, stop.Token)));
+        // Refusals come back at once; the 32 allowed stay open until cancelled. Wait for 68 to end,
+        // then end the rest: exactly 68 were refusals, naming the limit, and 32 ran.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (outcomes.Count(o => o.IsCompleted) < 100 - 32)
+        {
+            var left = ServerFixture.Timeout - clock.Elapsed;
+            Assert.True(left > TimeSpan.Zero, $"only {outcomes.Count(o => o.IsCompleted)} of 100 streams were refused");
+            await Task.WhenAny(outcomes.Where(o => !o.IsCompleted).Append(Task.Delay(left, Ct)));
+        }
+        await stop.CancelAsync();
+        var results = await Task.WhenAll(outcomes);
+        Assert.Equal(100 - 32, results.Count(r => r.Contains("Bufferscope:Limits:MaxStreamsPerConnection", StringComparison.Ordinal)));
+        Assert.Equal(32, results.Count(r => r == "cancelled"));
+
+        static async Task<string> Outcome(IAsyncEnumerable<Hubs.HubEvent> stream)
+        {
+            try { await foreach (var _ in stream) { } return "ended"; }
+            catch (HubException e) { return e.Message; }
+            catch (OperationCanceledException) { return "cancelled"; }
+        }
+    }
+
     private static HttpRequestMessage Json(string method, string path, string body) =>
         new(new HttpMethod(method), path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
 }

@@ -98,8 +98,32 @@ public sealed class SessionManager
         }).ConfigureAwait(false);
     }
 
-    private Session Find(string sessionId) =>
-        _sessions.TryGetValue(sessionId ?? "", out var s) ? s : throw new NotFoundException($"no session with id '{sessionId}'");
+    private Session Find(string sessionId)
+    {
+        var session = _sessions.TryGetValue(sessionId ?? "", out var s) ? s : throw new NotFoundException($"no session with id '{sessionId}'");
+        session.Touch(); // every call on a session goes through here: it is not idle
+        return session;
+    }
+
+    /// <summary>Keeps a session from going idle while a live stream (events, a memory watch) is open on it.</summary>
+    public IDisposable Hold(string sessionId) => Find(sessionId).Hold();
+
+    /// <summary>Deletes, with force, every session nothing has asked for or held for <paramref name="idle"/>; returns them.</summary>
+    public async Task<IReadOnlyList<SessionInfo>> DeleteIdleAsync(TimeSpan idle)
+    {
+        var now = Environment.TickCount64;
+        var deleted = new List<SessionInfo>();
+        foreach (var session in _sessions.Values.Where(s => s.IdleFor(now) >= idle).ToList())
+        {
+            try
+            {
+                await DeleteAsync(session.Id, force: true).ConfigureAwait(false);
+                deleted.Add(session.Info);
+            }
+            catch (NotFoundException) { } // deleted meanwhile by someone else
+        }
+        return deleted;
+    }
 
     // ---- buffers ------------------------------------------------------------------------------
 
@@ -204,6 +228,7 @@ public sealed class SessionManager
         var limit = timeout ?? _options.Python.RunTimeout;
         var runId = session.NextRun();
         var result = await _python.RunAsync(() => Run(session, code, runId, limit)).ConfigureAwait(false);
+        session.Touch(); // a long run counts from its end
         _feed.Publish(new BufferEvent(BufferEventKind.ConsoleRan, sessionId, null, null, null, CoarseClock.Now) { Run = result });
         return result;
     }

@@ -30,8 +30,10 @@ public sealed class BufferHub(BufferscopeCore core, HubLimits limits) : Hub
     /// <summary>A session's changes, in order, coalesced per frame when they come faster than that.</summary>
     public async IAsyncEnumerable<HubEvent> Events(string sessionId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        try { core.Sessions.Get(sessionId); }
+        IDisposable hold;
+        try { hold = core.Sessions.Hold(sessionId); } // someone is watching: the session is not idle
         catch (NotFoundException e) { throw new HubException(e.Message); }
+        using var _ = hold;
         using var lease = limits.OpenStream(Context);
         using var subscription = core.Events.Subscribe(sessionId);
         await foreach (var batch in subscription.ReadAllAsync(cancellationToken))
@@ -49,8 +51,15 @@ public sealed class BufferHub(BufferscopeCore core, HubLimits limits) : Hub
         if (offset < 0 || offset > exporter.Memory.Length - length)
             throw new HubException($"window [{offset}, {offset} + {length}) is outside the allocation of {exporter.Memory.Length} bytes: offset must be in [0, {Math.Max(0, exporter.Memory.Length - length)}]");
         using var lease = limits.OpenStream(Context, MemoryWatch.BytesHeld(length));
+        using var hold = exporter.SessionId is { } sessionId ? HoldOrNull(sessionId) : null;
         var watch = new MemoryWatch(exporter, offset, length, core.Options.FrameInterval, core.Options.WatchPollInterval);
         await foreach (var frame in watch.RunAsync(cancellationToken))
             yield return WatchFrame.From(frame);
+    }
+
+    private IDisposable? HoldOrNull(string sessionId)
+    {
+        try { return core.Sessions.Hold(sessionId); }
+        catch (NotFoundException) { return null; } // its session is being deleted; the buffer may outlive it
     }
 }

@@ -44,8 +44,10 @@ public sealed class HostCheck(BufferscopeOptions options, IServer server)
             return false;
         if (name == "localhost" || _allowed.Any(a => a == "*" || a == name || (a.StartsWith("*.", StringComparison.Ordinal) && name.EndsWith(a[1..], StringComparison.Ordinal))))
             return true;
-        // Only an address literal can pass from here on: a rebinding attack needs a name.
-        if (!IPAddress.TryParse(name.Trim('[', ']'), out var ip))
+        // Only an address literal can pass from here on: a rebinding attack needs a name. IPv4 only
+        // in its dotted-quad form: no browser sends 127.1 or 2130706433, which TryParse also takes.
+        if (!IPAddress.TryParse(name.Trim('[', ']'), out var ip)
+            || (ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && ip.ToString() != name))
             return false;
         if (IPAddress.IsLoopback(ip))
             return true;
