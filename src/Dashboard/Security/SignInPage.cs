@@ -40,7 +40,7 @@ public static class SignInPage
         <style>
           body { font: 16px/1.5 system-ui, sans-serif; margin: 0; background: #f5f5f5; color: #212121; }
           main { max-width: 34rem; margin: 12vh auto; padding: 2rem; background: #fff; border-radius: 8px; box-shadow: 0 1px 4px #0002; }
-          h1 { font-size: 1.4rem; margin-top: 0; } code { background: #eee; padding: 0 .25em; border-radius: 3px; }
+          h1 { font-size: 1.4rem; margin-top: 0; } code { background: #eee; padding: 0 .25em; border-radius: 3px; white-space: nowrap; }
           .reason { color: #b71c1c; } form { display: flex; gap: .5rem; margin-top: 1rem; }
           input { flex: 1; font: inherit; padding: .4rem .6rem; border: 1px solid #9e9e9e; border-radius: 4px; min-width: 0; }
           button { font: inherit; padding: .4rem 1rem; border: 0; border-radius: 4px; background: #594ae2; color: #fff; cursor: pointer; }

@@ -29,6 +29,20 @@ public sealed class SignInTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task PrintedUrl_OfTheServerAsAUserStartsIt_SignsInAndLeavesTheAddressBar()
+    {
+        await using var server = await ServerProcess.StartAsync([]);
+        await using var context = await browser.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync(server.Url);
+
+        Assert.Equal(server.BaseAddress + "", page.Url);
+        await Expect(page.GetByTestId("hub-status")).ToHaveTextAsync(new Regex("live"));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "signed-in.png") });
+    }
+
+    [Fact]
     public async Task NoToken_ShowsSignInPage_WherePastingTheTokenSignsIn()
     {
         await using var context = await browser.NewContextAsync(signedIn: false);
