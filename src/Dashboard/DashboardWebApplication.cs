@@ -39,6 +39,8 @@ public static class DashboardWebApplication
         // The key ring is kept in the data directory, 0700, as a notebook server keeps its cookie
         // secret; Data Protection's warning that it is not encrypted at rest says only that.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
+        // Every refused request is answered, not logged: a client without a token must not be able to fill the log.
+        builder.Logging.AddFilter("Bufferscope.Dashboard.Security", LogLevel.Warning);
         services.AddSingleton<HubLimits>();
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();

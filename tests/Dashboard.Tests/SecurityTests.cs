@@ -230,6 +230,30 @@ public sealed class SecurityTests(ServerFixture server)
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/api/sessions", Ct)).StatusCode);
     }
 
+    [Theory]
+    [InlineData("//evil.example/", "/evil.example/")]
+    [InlineData("///evil.example/x", "/evil.example/x")]
+    [InlineData("/sessions/a", "/sessions/a")]
+    public async Task TokenUrl_RedirectsOnlyWithinThisServer(string path, string location)
+    {
+        // An absolute URI keeps the path's leading slashes as a browser would send them.
+        var (_, response) = await SignInAsync(server.Server, $"http://{server.BaseAddress.Authority}{path}?token={server.Server.Token}");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(location, response.Headers.Location!.OriginalString);
+    }
+
+    [Theory]
+    [InlineData("TOKEN")]
+    [InlineData("Token")]
+    public async Task TokenUrl_AnyCaseOfTheKey_LeavesTheAddress(string key)
+    {
+        var (_, response) = await SignInAsync(server.Server, $"/?{key}={server.Server.Token}&a=1");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/?a=1", response.Headers.Location!.OriginalString);
+    }
+
     [Fact]
     public async Task Cookie_TamperedOrHoldingTheToken_Is401()
     {

@@ -62,7 +62,9 @@ public static class SecurityServices
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Strict;
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                o.ExpireTimeSpan = TimeSpan.FromDays(30);
+                // Cookies are not kept apart by port: a ticket a local server on another port could
+                // collect is worth little for long. A week, renewed while used.
+                o.ExpireTimeSpan = TimeSpan.FromDays(7);
                 o.SlidingExpiration = true;
             })
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null)

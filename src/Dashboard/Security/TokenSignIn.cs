@@ -30,8 +30,12 @@ public sealed class TokenSignIn(AccessToken token)
             ? known : ClientIdentity.NewBrowser();
         await context.SignInAsync(SecurityServices.CookieScheme, ClientIdentity.Principal(client, SecurityServices.CookieScheme),
             new AuthenticationProperties { IsPersistent = true });
-        var rest = new QueryBuilder(request.Query.Where(q => q.Key != QueryKey).SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v ?? ""))));
+        // The query matches keys in any case (?TOKEN=): so does what is taken out, or the redirect would loop.
+        var rest = new QueryBuilder(request.Query.Where(q => !q.Key.Equals(QueryKey, StringComparison.OrdinalIgnoreCase))
+            .SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v ?? ""))));
         context.Response.Headers.CacheControl = "no-store";
-        context.Response.Redirect(request.PathBase + request.Path + rest.ToQueryString());
+        // One leading slash only: "//evil.example/" would be a redirect to another site.
+        var path = "/" + (request.PathBase + request.Path).ToString().TrimStart('/', '\\');
+        context.Response.Redirect(path + rest.ToQueryString());
     }
 }
