@@ -44,7 +44,10 @@ public sealed class SessionManager
 
     // ---- sessions -----------------------------------------------------------------------------
 
-    public async Task<SessionInfo> CreateAsync(string? name)
+    public Task<SessionInfo> CreateAsync(string? name) => CreateAsync(name, null);
+
+    /// <summary>A session with the id given: a kernel's one session takes the server's id for it.</summary>
+    internal async Task<SessionInfo> CreateAsync(string? name, string? id)
     {
         var limits = _options.Limits;
         if (string.IsNullOrWhiteSpace(name) || name.Length > limits.MaxSessionNameLength || name.Any(char.IsControl))
@@ -64,7 +67,7 @@ public sealed class SessionManager
                 globals.Dispose();
                 throw new LimitExceededException($"there are already {_sessions.Count} sessions, the most allowed (Bufferscope:Limits:MaxSessions); delete one first");
             }
-            var session = new Session(Guid.NewGuid().ToString("n")[..12], name, globals);
+            var session = new Session(id ?? Guid.NewGuid().ToString("n")[..12], name, globals);
             _sessions[session.Id] = session;
             return session.Info;
         }

@@ -1,0 +1,39 @@
+using Bufferscope.Core.Buffers;
+using Bufferscope.Core.Sessions;
+
+namespace Bufferscope.Core.Kernels;
+
+/// <summary>
+/// What a kernel serves the server over its socket: its one session's console, buffers and
+/// memory. Calls and answers are the same serialisable records <see cref="SessionManager"/> takes
+/// and returns; an error crosses as a <see cref="KernelError"/> naming the exception it was.
+/// </summary>
+[StreamJsonRpc.JsonRpcContract]
+public partial interface IKernel
+{
+    /// <summary>Who the kernel is: process, interpreter. The first call, once it has started Python.</summary>
+    Task<KernelHello> HelloAsync(CancellationToken cancellationToken);
+
+    Task<ConsoleResult> RunAsync(string code, CancellationToken cancellationToken);
+
+    /// <summary>KeyboardInterrupt in the running snippet; false when none runs.</summary>
+    Task<bool> InterruptAsync(CancellationToken cancellationToken);
+
+    Task<BufferDescriptor> CreateBufferAsync(BufferSpec spec, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<BufferDescriptor>> ListBuffersAsync(CancellationToken cancellationToken);
+
+    Task<BufferDescriptor> GetBufferAsync(long bufferId, CancellationToken cancellationToken);
+
+    Task FreeBufferAsync(long bufferId, CancellationToken cancellationToken);
+
+    Task<byte[]> ReadMemoryAsync(long bufferId, long offset, int length, CancellationToken cancellationToken);
+
+    Task WriteMemoryAsync(long bufferId, long offset, byte[] data, CancellationToken cancellationToken);
+
+    /// <summary>Finishes queued work, finalises Python and ends the process.</summary>
+    Task ShutdownAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>A kernel's process and interpreter.</summary>
+public sealed record KernelHello(int Pid, string PythonVersion, string PythonExecutable, string PythonLibrary);

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using Bufferscope.Core;
+using Bufferscope.Core.Buffers;
+using Bufferscope.Core.Kernels;
+using Bufferscope.Core.Live;
+
+namespace Bufferscope.Dashboard.Tests.Kernels;
+
+/// <summary>
+/// Real kernel processes (this project's server executable in its kernel role) driven over their
+/// socket: what they run, how a crash, an exit or an ignored interrupt is reported, and that one
+/// kernel's trouble is no other's. Every kernel is disposed, so no process outlives its test.
+/// </summary>
+public sealed class KernelProcessTests : IAsyncLifetime
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private readonly string _run = Directory.CreateTempSubdirectory("bufferscope-kernels-").FullName;
+    private readonly List<KernelProcess> _kernels = [];
+
+    private async Task<KernelProcess> StartAsync(string name = "k", BufferscopeOptions? options = null)
+    {
+        var command = KernelCommand.ForAssembly(typeof(DashboardWebApplication).Assembly.Location);
+        var kernel = await KernelProcess.StartAsync(command, _run, Guid.NewGuid().ToString("n")[..12], name, options ?? new BufferscopeOptions(), Ct);
+        _kernels.Add(kernel);
+        return kernel;
+    }
+
+    private static Task<Core.Sessions.ConsoleResult> Run(KernelProcess kernel, string code, double limitSeconds = 10, double graceSeconds = 2) =>
+        kernel.RunAsync(code, TimeSpan.FromSeconds(limitSeconds), TimeSpan.FromSeconds(graceSeconds), Ct);
+
+    [Fact]
+    public async Task Kernel_RunsInItsOwnProcess_WithItsOwnInterpreter()
+    {
+        var kernel = await StartAsync();
+
+        Assert.NotEqual(Environment.ProcessId, kernel.Hello.Pid);
+        Assert.StartsWith("3.", kernel.Hello.PythonVersion);
+        var run = await Run(kernel, "import os\nos.getpid()");
+        Assert.True(run.Ok, run.Error?.Traceback);
+        Assert.Equal(kernel.Hello.Pid.ToString(), run.Result);
+        Assert.Equal("2", (await Run(kernel, "1 + 1")).Result);
+    }
+
+    [Fact]
+    public async Task Buffers_AndTheirEvents_CrossTheSocket()
+    {
+        var kernel = await StartAsync();
+        var created = new TaskCompletionSource<BufferEvent>();
+        kernel.Changed += batch => { foreach (var e in batch) if (e.Kind == BufferEventKind.BufferCreated) created.TrySetResult(e); };
+
+        var buffer = await kernel.Kernel.CreateBufferAsync(new BufferSpec { Name = "frame", Format = "<d", Shape = [3, 4], Fill = new FillSpec { Kind = "ramp" } }, Ct);
+
+        Assert.Equal([3L, 4L], buffer.Shape);
+        Assert.Equal("frame", (await created.Task.WaitAsync(TimeSpan.FromSeconds(15), Ct)).BufferName);
+        Assert.Equal("11.0", (await Run(kernel, "float(memoryview(frame).cast('B').cast('d')[11])")).Result);
+        var bytes = await kernel.Kernel.ReadMemoryAsync(buffer.Id, 8, 8, Ct);
+        Assert.Equal(1.0, BitConverter.ToDouble(bytes));
+    }
+
+    public static readonly TheoryData<string, string, string> Deaths = new()
+    {
+        { "import ctypes\nctypes.string_at(0)", "kernel died: SIGSEGV (signal 11) while running line 2", "Fatal Python error: Segmentation fault" },
+        { "import os\nos._exit(3)", "kernel died: exited with code 3", "" },
+        { "import os\nos.abort()", "kernel died: SIGABRT (signal 6)", "" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Deaths))]
+    public async Task Death_IsTheRunsResult_WithHowItDied(string code, string message, string output)
+    {
+        var kernel = await StartAsync();
+
+        var run = await Run(kernel, code);
+
+        Assert.False(run.Ok);
+        Assert.Equal("KernelDied", run.Error!.Type);
+        Assert.True(run.Error.Message.StartsWith(message, StringComparison.Ordinal), run.Error.Message + "\n---\n" + run.Error.Traceback);
+        Assert.Contains(output, run.Error.Traceback);
+        Assert.True(kernel.Exited.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Segfault_ReportsTheSignalAndTheLineFromFaulthandler()
+    {
+        var kernel = await StartAsync("crashy");
+
+        var run = await Run(kernel, "x = 1\nimport ctypes; ctypes.string_at(0)");
+
+        var exit = await kernel.Exited;
+        Assert.NotNull(exit.Signal);
+        Assert.Contains("while running line 2", run.Error!.Message);
+        Assert.Contains("<console:crashy:1>", run.Error.Traceback);
+    }
+
+    [Fact]
+    public async Task IgnoredInterrupt_IsKilledAfterTheGrace()
+    {
+        var kernel = await StartAsync();
+        var clock = Stopwatch.StartNew();
+
+        var run = await Run(kernel, "import time\nwhile True:\n    try:\n        time.sleep(1)\n    except BaseException:\n        pass", limitSeconds: 1, graceSeconds: 1);
+
+        Assert.Equal("killed: ignored the interrupt", run.Error!.Message);
+        Assert.True(run.TimedOut);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 1.9, 8);
+        Assert.Equal("killed: ignored the interrupt", (await kernel.Exited).Reason);
+    }
+
+    [Fact]
+    public async Task OneKernelSleeping_DoesNotDelayAnother()
+    {
+        var sleeper = await StartAsync("sleeper");
+        var other = await StartAsync("other");
+        var sleeping = Run(sleeper, "import time\ntime.sleep(3)");
+        Assert.Equal("2", (await Run(other, "1 + 1")).Result); // warm
+
+        var clock = Stopwatch.StartNew();
+        var answer = await Run(other, "1 + 1");
+
+        Assert.Equal("2", answer.Result);
+        Assert.False(sleeping.IsCompleted, "the sleep ended before the other kernel answered: nothing was measured");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
+        Assert.True((await sleeping).Ok);
+    }
+
+    [Fact]
+    public async Task Dispose_EndsTheProcess()
+    {
+        var kernel = await StartAsync();
+        var pid = kernel.Hello.Pid;
+
+        await kernel.DisposeAsync();
+        _kernels.Remove(kernel);
+
+        Assert.True(kernel.Exited.IsCompleted);
+        Assert.Equal(0, (await kernel.Exited).Code);
+        Assert.Throws<ArgumentException>(() => Process.GetProcessById(pid));
+    }
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var kernel in _kernels)
+            await kernel.DisposeAsync();
+        Directory.Delete(_run, recursive: true);
+    }
+}
