@@ -25,7 +25,7 @@ public sealed record PythonInstallation(
         if (!File.Exists(executable))
             throw new PythonStartException(
                 $"Python executable '{executable}' does not exist. Set Bufferscope:Python:Executable " +
-                "(appsettings.json) or BUFFERSCOPE_PYTHON to a CPython 3.11 interpreter, e.g. /usr/bin/python3.");
+                "(appsettings.json) or BUFFERSCOPE_PYTHON to a CPython 3.11, 3.12 or 3.13 interpreter, e.g. /usr/bin/python3.");
 
         var start = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { "-I", "-c", ProbeScript })
@@ -62,7 +62,7 @@ public sealed record PythonInstallation(
 
     private void Validate()
     {
-        const string Fix = "Set Bufferscope:Python:Executable (appsettings.json) or BUFFERSCOPE_PYTHON to a shared CPython 3.11 build, e.g. Debian's /usr/bin/python3.";
+        const string Fix = "Set Bufferscope:Python:Executable (appsettings.json) or BUFFERSCOPE_PYTHON to a shared CPython 3.11, 3.12 or 3.13 build, e.g. Debian's /usr/bin/python3.";
         if (Version < Minimum)
             throw new PythonStartException($"Python {Version} found at '{Executable}'; Bufferscope needs {Minimum} or newer. {Fix}");
         if (!Shared || !File.Exists(Library))

@@ -41,6 +41,37 @@ public sealed class KernelProcessTests : IAsyncLifetime
         Assert.Equal("2", (await Run(kernel, "1 + 1")).Result);
     }
 
+    /// <summary>Debian's python3 and every pyenv CPython 3.11-3.13 shared build on this machine.</summary>
+    public static TheoryData<string> Interpreters()
+    {
+        var pyenv = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".pyenv", "versions");
+        var found = Directory.Exists(pyenv)
+            ? Directory.GetDirectories(pyenv, "3.1*").Where(d => Path.GetFileName(d).Split('.')[1] is "11" or "12" or "13").Select(d => Path.Combine(d, "bin", "python3")).Where(File.Exists)
+            : [];
+        return [Core.Python.PythonOptions.DefaultExecutable, .. found.Order()];
+    }
+
+    [Theory]
+    [MemberData(nameof(Interpreters))]
+    public async Task Kernel_OnEachInterpreterPresent_ReportsItsVersion_AndExportsAsTheReferenceDoes(string python)
+    {
+        var kernel = await StartAsync(options: new BufferscopeOptions { Python = new Core.Python.PythonOptions { Executable = python } });
+        var probed = Core.Python.PythonInstallation.Probe(python);
+
+        Assert.Equal(probed.Version.ToString(), kernel.Hello.PythonVersion);
+        Assert.Equal(probed.Library, kernel.Hello.PythonLibrary);
+        // The same request answered by CPython's own reference exporter and by a MemBuf of the same layout.
+        var run = await Run(kernel, """
+            import sys, _testbuffer, bufferscope
+            flags = _testbuffer.PyBUF_STRIDES | _testbuffer.PyBUF_FORMAT
+            ours = memoryview(_testbuffer.ndarray(bufferscope.MemBuf(shape=(3, 4), format='<i', order='F'), getbuf=flags))
+            ref = memoryview(_testbuffer.ndarray(list(range(12)), shape=[3, 4], format='<i', flags=_testbuffer.ND_FORTRAN))
+            (sys.version.split()[0], ours.format, ours.shape, ours.strides, ref.strides)
+            """);
+        Assert.True(run.Ok, run.Error?.Traceback);
+        Assert.Equal($"('{probed.Version}', '<i', (3, 4), (4, 12), (4, 12))", run.Result);
+    }
+
     [Fact]
     public async Task Buffers_AndTheirEvents_CrossTheSocket()
     {
