@@ -33,11 +33,25 @@ public sealed class BufferscopeOptions
     /// <summary>Where the server keeps what outlives a restart (sign-in keys; later kernels' state). Default ~/.local/share/bufferscope.</summary>
     public string? DataDirectory { get; set; }
     public SessionOptions Sessions { get; set; } = new();
+    public KernelOptions Kernels { get; set; } = new();
 
     /// <summary>DataDirectory, or $XDG_DATA_HOME/bufferscope, or ~/.local/share/bufferscope.</summary>
     public string DataDirectoryPath => !string.IsNullOrWhiteSpace(DataDirectory) ? Path.GetFullPath(DataDirectory)
         : Path.Combine(Environment.GetEnvironmentVariable("XDG_DATA_HOME") is { Length: > 0 } xdg ? xdg
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share"), "bufferscope");
+}
+
+/// <summary>Configuration section <c>Bufferscope:Kernels</c>: the process each session runs in.</summary>
+public sealed class KernelOptions
+{
+    /// <summary>How long a run past its time limit may ignore the interrupt before its kernel is killed.</summary>
+    public TimeSpan KillGrace { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Where buffer memory lives as files both kernel and server map: tmpfs. Default /dev/shm/bufferscope-&lt;user&gt;.</summary>
+    public string? MemoryDirectory { get; set; }
+
+    public string MemoryDirectoryPath => !string.IsNullOrWhiteSpace(MemoryDirectory) ? Path.GetFullPath(MemoryDirectory)
+        : Path.Combine("/dev/shm", $"bufferscope-{Environment.UserName}");
 }
 
 /// <summary>Configuration section <c>Bufferscope:Sessions</c>.</summary>

@@ -1,5 +1,6 @@
 using Bufferscope.Core;
 using Bufferscope.Core.Python;
+using Bufferscope.Core.Kernels;
 using Bufferscope.Core.Sessions;
 using Bufferscope.Dashboard.Api;
 using Bufferscope.Dashboard.Client;
@@ -13,9 +14,10 @@ using MudBlazor.Services;
 namespace Bufferscope.Dashboard;
 
 /// <summary>
-/// Builds the server: configuration from the root appsettings.json, Core (Python started once,
-/// at boot), the HTTP API, the hub, web security (<see cref="SecurityServices"/>) and the limits.
-/// Tests build the real thing through <see cref="Build"/>.
+/// Builds the server: configuration from the root appsettings.json, the sessions (each a kernel
+/// process; this one loads no libpython, it only probes the interpreter at boot), the HTTP API,
+/// the hub, web security (<see cref="SecurityServices"/>) and the limits. Tests build the real
+/// thing through <see cref="Build"/>.
 /// </summary>
 public static class DashboardWebApplication
 {
@@ -34,7 +36,12 @@ public static class DashboardWebApplication
 
         var services = builder.Services;
         services.AddSingleton(options);
-        services.AddSingleton(_ => BufferscopeCore.Start(options));
+        services.AddSingleton(_ => PythonInstallation.Probe(options.Python.Executable));
+        services.AddSingleton(sp =>
+        {
+            sp.GetRequiredService<PythonInstallation>(); // a bad interpreter is refused before any kernel tries it
+            return new KernelSessions(options, KernelCommand.ForAssembly(typeof(DashboardWebApplication).Assembly.Location));
+        });
         builder.AddBufferscopeSecurity(options);
         // The key ring is kept in the data directory, 0700, as a notebook server keeps its cookie
         // secret; Data Protection's warning that it is not encrypted at rest says only that.
@@ -76,14 +83,14 @@ public static class DashboardWebApplication
         app.UseSignIn();
         app.UseAntiforgery();
 
-        app.MapGet(HostCheck.HealthPath, (BufferscopeCore core) => Results.Json(new
+        app.MapGet(HostCheck.HealthPath, (PythonInstallation python) => Results.Json(new
         {
             status = "ok",
             python = new
             {
-                version = core.Python.Installation.Version.ToString(),
-                executable = core.Python.Installation.Executable,
-                library = core.Python.Installation.Library,
+                version = python.Version.ToString(),
+                executable = python.Executable,
+                library = python.Library,
             },
         })).AllowAnonymous(); // what run.sh waits on; says which interpreter, nothing of the sessions
         SessionsApi.Map(app);
@@ -105,7 +112,7 @@ public static class DashboardWebApplication
         if (options.Sessions.IdleTimeout is { } idle && idle > TimeSpan.Zero)
             app.Lifetime.ApplicationStarted.Register(() =>
             {
-                var expiry = new SessionExpiry(app.Services.GetRequiredService<BufferscopeCore>().Sessions, idle);
+                var expiry = new SessionExpiry(app.Services.GetRequiredService<KernelSessions>().DeleteIdleAsync, idle);
                 expiry.Expired += (session, after) => app.Logger.LogWarning("Session '{Name}' ({Id}) deleted: idle for {Idle} (Bufferscope:Sessions:IdleTimeout)", session.Name, session.Id, after);
                 app.Lifetime.ApplicationStopping.Register(expiry.Dispose);
             });
@@ -124,12 +131,12 @@ public static class DashboardWebApplication
             await Console.Error.WriteLineAsync($"bufferscope: refused to start: {e.Message}");
             return 4;
         }
-        BufferscopeCore core;
         try
         {
-            // Python starts at boot, not at the first request: a bad interpreter is reported now.
-            core = app.Services.GetRequiredService<BufferscopeCore>();
-            app.Logger.LogInformation("Python {Version} embedded from {Library}", core.Python.Installation.Version, core.Python.Installation.Library);
+            // The interpreter is probed at boot, not at the first session: a bad one is reported now.
+            var python = app.Services.GetRequiredService<PythonInstallation>();
+            app.Services.GetRequiredService<KernelSessions>();
+            app.Logger.LogInformation("Kernels embed Python {Version} from {Library}", python.Version, python.Library);
         }
         catch (PythonStartException e)
         {
@@ -146,7 +153,6 @@ public static class DashboardWebApplication
             // last. Disposing first flushes the console logger's queue, which still holds that trace.
             await app.DisposeAsync();
             await Console.Error.WriteLineAsync($"bufferscope: cannot listen: {e.Message} Stop what uses it, or choose another port with --urls http://127.0.0.1:<port>.");
-            await core.Python.ShutdownAsync(TimeSpan.FromSeconds(5));
             return 3;
         }
         // The start line, as a notebook server prints it: the address to open, signed in.
@@ -156,10 +162,9 @@ public static class DashboardWebApplication
             ? $"Bufferscope is running. Open {url}?{TokenSignIn.QueryKey}={token.Value}"
             : $"Bufferscope is running. Open {url}?{TokenSignIn.QueryKey}=... (the configured Bufferscope:AccessToken)");
         await app.WaitForShutdownAsync();
+        // Stopped (Ctrl+C, SIGTERM): disposing the sessions asks every kernel to finalise its
+        // Python and exit, and kills one that has not within a few seconds.
         await app.DisposeAsync();
-        // Stopped (Ctrl+C, SIGTERM): interrupt any running snippet, finish queued work, finalise
-        // Python. A user's non-daemon thread could keep finalisation waiting: give it 5 s at most.
-        await core.Python.ShutdownAsync(TimeSpan.FromSeconds(5));
         return 0;
     }
 }

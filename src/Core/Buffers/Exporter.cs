@@ -19,9 +19,15 @@ namespace Bufferscope.Core.Buffers;
 ///   <see cref="Free"/> also takes, so a request thread never touches freed memory.
 /// Exports and frees happen with the GIL held, so they are serialised against each other.
 /// </summary>
-public sealed unsafe class Exporter
+public sealed unsafe class Exporter : Live.IWatchedBuffer
 {
     private static long s_nextId;
+
+    /// <summary>
+    /// Added to every id this process hands out: each kernel gets its own range from the server,
+    /// so a buffer's id names it across all sessions. Set once, before the first exporter.
+    /// </summary>
+    internal static long IdBase { get; set; }
 
     private readonly Lock _memoryLock = new();
     private readonly Action<Exporter> _onFreed;
@@ -51,6 +57,14 @@ public sealed unsafe class Exporter
     public bool IsFreed => _freed;
     /// <summary>Start of the allocation.</summary>
     public nint Address => Memory.Address;
+    public long Length => Memory.Length;
+    public bool ChangesFromOutside => Memory.ChangesFromOutside;
+
+    ValueTask Live.IWatchedBuffer.ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        Read(offset, destination.Span);
+        return ValueTask.CompletedTask;
+    }
     /// <summary>Address of item [0, ..., 0], what <c>Py_buffer.buf</c> is.</summary>
     public nint ItemAddress => _viewBuf;
 
@@ -71,9 +85,10 @@ public sealed unsafe class Exporter
     internal Exporter(string? name, string? sessionId, BufferLayout layout, bool readOnly, MemorySource memory,
         MemoryBudget budget, long reserved, Action<Exporter> onFreed)
     {
-        Id = Interlocked.Increment(ref s_nextId);
+        var ordinal = Interlocked.Increment(ref s_nextId);
+        Id = IdBase + ordinal;
         HasName = !string.IsNullOrEmpty(name);
-        Name = HasName ? name! : $"buffer{Id}";
+        Name = HasName ? name! : $"buffer{ordinal}";
         SessionId = sessionId;
         Layout = layout;
         ReadOnly = readOnly;

@@ -15,6 +15,10 @@ public sealed class ExporterFactory(MemoryBudget budget, ExporterRegistry regist
 
     internal Action<Exporter>? OnChanged { get; set; }
 
+    /// <summary>In a kernel: the tmpfs directory where native buffers are files the server maps too.</summary>
+    internal string? NativeDirectory { get; set; }
+    private long _files;
+
     /// <param name="data">Initial bytes (Python's <c>data=</c>): the allocation is then exactly this long.</param>
     public Exporter Create(BufferSpec spec, ReadOnlySpan<byte> data = default, bool hasData = false, string? sessionId = null)
     {
@@ -72,8 +76,9 @@ public sealed class ExporterFactory(MemoryBudget budget, ExporterRegistry regist
         }
     }
 
-    private static MemorySource Open(SourceSpec source, long size) => source.Kind switch
+    private MemorySource Open(SourceSpec source, long size) => source.Kind switch
     {
+        "native" when NativeDirectory is { } directory => new SharedNativeMemorySource(Path.Combine(directory, $"b{Interlocked.Increment(ref _files)}"), size),
         "native" => new NativeMemorySource(size),
         "managed" => new ManagedMemorySource(size),
         "mmap" => new MappedFileMemorySource(

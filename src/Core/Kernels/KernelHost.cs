@@ -6,8 +6,10 @@ using Bufferscope.Core.Python;
 namespace Bufferscope.Core.Kernels;
 
 /// <summary>
-/// The kernel process's main: <c>kernel --socket PATH --session ID --name NAME</c>, with the
-/// server's options as JSON in <see cref="OptionsVariable"/>. It starts Python exactly as Core
+/// The kernel process's main: <c>kernel --socket PATH --session ID --name NAME [--memory DIR]
+/// [--ids-from N]</c>, with the server's options as JSON in <see cref="OptionsVariable"/>. Native
+/// buffers are files in DIR (tmpfs) the server maps too; buffer ids start after N, a range the
+/// server gives each kernel so ids name buffers across sessions. It starts Python exactly as Core
 /// does in-process, makes the one session, connects to the server's socket, serves
 /// <see cref="IKernel"/> and notifies every batch of its session's changes.
 ///
@@ -32,6 +34,8 @@ public static class KernelHost
             await Console.Error.WriteLineAsync("bufferscope kernel: usage: kernel --socket PATH --session ID --name NAME");
             return 5;
         }
+        var memory = Argument(args, "--memory");
+        Buffers.Exporter.IdBase = long.TryParse(Argument(args, "--ids-from"), out var idBase) ? idBase : 0;
         var options = Environment.GetEnvironmentVariable(OptionsVariable) is { Length: > 0 } json
             ? JsonSerializer.Deserialize<BufferscopeOptions>(json) ?? new BufferscopeOptions()
             : new BufferscopeOptions();
@@ -40,6 +44,8 @@ public static class KernelHost
         try
         {
             core = BufferscopeCore.Start(options);
+            if (memory is not null)
+                core.Factory.NativeDirectory = Directory.CreateDirectory(memory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute).FullName;
             await core.Python.RunAsync(() => Interop.Py_DecRef(PythonRuntime.LoadModule("_bufferscope_kernel", "kernel.py"))).ConfigureAwait(false);
             await core.Sessions.CreateAsync(name, sessionId).ConfigureAwait(false);
         }

@@ -47,7 +47,7 @@ public sealed partial class KernelProcess : IAsyncDisposable
     public event Action<IReadOnlyList<BufferEvent>>? Changed;
 
     public static async Task<KernelProcess> StartAsync(KernelCommand command, string runDirectory, string sessionId, string name,
-        BufferscopeOptions options, CancellationToken cancellationToken = default)
+        BufferscopeOptions options, CancellationToken cancellationToken = default, string? memoryDirectory = null, long idsFrom = 0)
     {
         Directory.CreateDirectory(runDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var socketPath = Path.Combine(runDirectory, $"k-{sessionId}-{Environment.TickCount64 % 100000}.sock");
@@ -62,8 +62,13 @@ public sealed partial class KernelProcess : IAsyncDisposable
             RedirectStandardInput = true, // never the server's terminal
             UseShellExecute = false,
         };
-        foreach (var a in command.Arguments.Concat(["--socket", socketPath, "--session", sessionId, "--name", name]))
+        foreach (var a in command.Arguments.Concat(["--socket", socketPath, "--session", sessionId, "--name", name, "--ids-from", idsFrom.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             start.ArgumentList.Add(a);
+        if (memoryDirectory is not null)
+        {
+            start.ArgumentList.Add("--memory");
+            start.ArgumentList.Add(memoryDirectory);
+        }
         var settings = JsonSerializer.SerializeToNode(options)!;
         settings[nameof(BufferscopeOptions.AccessToken)] = null;
         start.Environment[KernelHost.OptionsVariable] = settings.ToJsonString();
@@ -87,7 +92,7 @@ public sealed partial class KernelProcess : IAsyncDisposable
             var rpc = KernelRpc.Attach(socket);
             rpc.AddLocalRpcMethod(KernelRpc.ChangedMethod, (IReadOnlyList<BufferEvent> batch) => kernel.Changed?.Invoke(batch));
             kernel._rpc = rpc;
-            kernel.Kernel = rpc.Attach<IKernel>();
+            kernel.Kernel = new RemoteKernel(rpc.Attach<IKernel>());
             rpc.StartListening();
             var hello = kernel.Kernel.HelloAsync(timeout.Token);
             if (await Task.WhenAny(hello, kernel.Exited).ConfigureAwait(false) != hello)

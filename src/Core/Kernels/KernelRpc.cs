@@ -26,7 +26,7 @@ internal static class KernelRpc
         var stream = new NetworkStream(socket, ownsSocket: true);
         var formatter = new MessagePackFormatter();
         formatter.SetMessagePackSerializerOptions(Serializer);
-        var rpc = new JsonRpc(new LengthHeaderMessageHandler(stream, stream, formatter))
+        var rpc = new KernelJsonRpc(new LengthHeaderMessageHandler(stream, stream, formatter))
         {
             // Exceptions cross as their type name and message, never as serialised objects.
             ExceptionStrategy = ExceptionProcessing.CommonErrorData,

@@ -22,7 +22,7 @@ namespace Bufferscope.Core.Live;
 /// <see cref="MemoryFrame.Data"/> is that mapping: valid until the next frame is asked for or the
 /// stream ends. Copy it to keep it (a hub serialises it before asking for the next).
 /// </summary>
-public sealed class MemoryWatch(Exporter exporter, long offset, int length, TimeSpan frameInterval, TimeSpan pollInterval)
+public sealed class MemoryWatch(IWatchedBuffer exporter, long offset, int length, TimeSpan frameInterval, TimeSpan pollInterval)
 {
     private const int Block = 64;
 
@@ -36,7 +36,7 @@ public sealed class MemoryWatch(Exporter exporter, long offset, int length, Time
     {
         using var windows = new Windows(length);
         long version = 0;
-        if (!TryRead(windows.Shadow))
+        if (!await TryReadAsync(windows.Shadow, cancellationToken).ConfigureAwait(false))
             yield break;
         yield return new MemoryFrame(exporter.Id, offset, windows.Publish(), [new ByteRange(offset, length)], ++version, CoarseClock.Now);
 
@@ -47,7 +47,7 @@ public sealed class MemoryWatch(Exporter exporter, long offset, int length, Time
         {
             var writable = HasWritableExport();
             var written = exporter.WriteVersion != seenWrites;
-            if (!writable && !written && !checkOnceMore && !exporter.Memory.ChangesFromOutside)
+            if (!writable && !written && !checkOnceMore && !exporter.ChangesFromOutside)
             {
                 // Quiescent: sleep until an export or a write happens. Take the signal first, then
                 // look again, so a change between the first look and the wait is not slept through.
@@ -63,7 +63,7 @@ public sealed class MemoryWatch(Exporter exporter, long offset, int length, Time
             checkOnceMore = writable; // after the last writable export goes, look one more time
             seenWrites = exporter.WriteVersion;
 
-            if (!TryRead(windows.Current))
+            if (!await TryReadAsync(windows.Current, cancellationToken).ConfigureAwait(false))
                 yield break;
             var changed = windows.Diff(offset);
             if (changed.Count > 0)
@@ -74,7 +74,7 @@ public sealed class MemoryWatch(Exporter exporter, long offset, int length, Time
                 {
                     try { await Task.Delay(wait, cancellationToken).ConfigureAwait(false); }
                     catch (OperationCanceledException) { yield break; }
-                    if (!TryRead(windows.Current))
+                    if (!await TryReadAsync(windows.Current, cancellationToken).ConfigureAwait(false))
                         yield break;
                     changed = windows.Diff(offset);
                 }
@@ -93,39 +93,42 @@ public sealed class MemoryWatch(Exporter exporter, long offset, int length, Time
 
     private bool HasWritableExport() => exporter.Exports > 0 && !exporter.ReadOnly;
 
-    private bool TryRead(Window into)
+    private async ValueTask<bool> TryReadAsync(Window into, CancellationToken cancellationToken)
     {
         try
         {
-            exporter.Read(offset, into.Span);
+            await exporter.ReadAsync(offset, into.Memory, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (BufferLifetimeException) { return false; } // freed: the watch ends
+        catch (OperationCanceledException) { return false; }
     }
 
-    /// <summary>One of the three windows in the mapping (spans cannot live across the iterator's awaits).</summary>
-    private readonly record struct Window(AnonymousMapping Mapping, long At, int Length)
+    /// <summary>One of the windows in the mapping, as memory (spans cannot live across the iterator's awaits).</summary>
+    private readonly record struct Window(NativeMemoryManager Region)
     {
-        public Span<byte> Span => Mapping.Span(At, Length);
+        public Span<byte> Span => Region.GetSpan();
+        public Memory<byte> Memory => Region.Memory;
     }
 
     /// <summary>Shadow, current and frame windows in one mapping; shadow and current swap roles after each frame.</summary>
     private sealed class Windows : IDisposable
     {
         private readonly AnonymousMapping _mapping;
-        private readonly int _length;
+        private readonly Window _first, _second;
         private readonly NativeMemoryManager _frame;
         private bool _swapped;
 
         public Windows(int length)
         {
-            _length = length;
             _mapping = new AnonymousMapping(BytesHeld(length));
+            _first = new Window(new NativeMemoryManager(_mapping.Address, length));
+            _second = new Window(new NativeMemoryManager(_mapping.Address + length, length));
             _frame = new NativeMemoryManager(_mapping.Address + 2 * (nint)length, length);
         }
 
-        public Window Shadow => new(_mapping, _swapped ? _length : 0, _length);
-        public Window Current => new(_mapping, _swapped ? 0 : _length, _length);
+        public Window Shadow => _swapped ? _second : _first;
+        public Window Current => _swapped ? _first : _second;
 
         public void Swap() => _swapped = !_swapped;
 

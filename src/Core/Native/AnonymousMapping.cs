@@ -23,11 +23,6 @@ internal sealed unsafe class AnonymousMapping : IDisposable
     public nint Address => _address != 0 ? _address : throw new ObjectDisposedException(nameof(AnonymousMapping));
     public nuint Size { get; }
 
-    public Span<byte> Span(long offset, int length) =>
-        offset >= 0 && length >= 0 && (nuint)(offset + length) <= Size
-            ? new Span<byte>((byte*)Address + offset, length)
-            : throw new ArgumentOutOfRangeException(nameof(offset));
-
     public void Dispose()
     {
         var p = Interlocked.Exchange(ref _address, 0);

@@ -8,14 +8,15 @@ namespace Bufferscope.Core.Sessions;
 /// </summary>
 public sealed class SessionExpiry : IDisposable
 {
-    private readonly SessionManager _sessions;
+    private readonly Func<TimeSpan, Task<IReadOnlyList<SessionInfo>>> _deleteIdle;
     private readonly TimeSpan _idle;
     private readonly Timer _timer;
     private int _looking;
 
-    public SessionExpiry(SessionManager sessions, TimeSpan idle)
+    /// <param name="deleteIdle">Deletes, with force, the sessions idle that long, and says which.</param>
+    public SessionExpiry(Func<TimeSpan, Task<IReadOnlyList<SessionInfo>>> deleteIdle, TimeSpan idle)
     {
-        _sessions = sessions;
+        _deleteIdle = deleteIdle;
         _idle = idle;
         var every = TimeSpan.FromTicks(Math.Clamp(idle.Ticks / 4, TimeSpan.TicksPerSecond, TimeSpan.TicksPerMinute));
         _timer = new Timer(_ => _ = LookAsync(), null, every, every);
@@ -30,7 +31,7 @@ public sealed class SessionExpiry : IDisposable
             return; // the look before is still deleting
         try
         {
-            foreach (var session in await _sessions.DeleteIdleAsync(_idle).ConfigureAwait(false))
+            foreach (var session in await _deleteIdle(_idle).ConfigureAwait(false))
                 Expired?.Invoke(session, _idle);
         }
         catch (ObjectDisposedException)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Bufferscope.Core.Buffers;
+using Bufferscope.Core.Kernels;
 using Bufferscope.Core.Python;
 using Bufferscope.Core.Sessions;
 using Microsoft.AspNetCore.Diagnostics;
@@ -24,6 +25,8 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
             NotFoundException e => (404, "Not found", e.Message),
             BufferLifetimeException e => (409, "BufferError", e.Message),
             LimitExceededException e => (409, "Limit reached", e.Message),
+            KernelDiedException e => (409, "Kernel died", e.Message),
+            KernelStartException e => (503, "Kernel did not start", e.Message),
             PythonException e => (500, "Python error", e.Message),
             _ => (500, "Server error", "the server failed; see its log"),
         };

@@ -1,5 +1,6 @@
 using Bufferscope.Core;
 using Bufferscope.Core.Buffers;
+using Bufferscope.Core.Kernels;
 using Bufferscope.Dashboard.Api.Contracts;
 
 namespace Bufferscope.Dashboard.Api;
@@ -11,20 +12,20 @@ public static class BuffersApi
     {
         var buffers = app.MapGroup("/api/sessions/{sid}/buffers").WithTags("Buffers");
 
-        buffers.MapPost("/", async (string sid, BufferSpec spec, BufferscopeCore core) =>
+        buffers.MapPost("/", async (string sid, BufferSpec spec, KernelSessions sessions) =>
         {
-            var buffer = BufferDto.From(await core.Sessions.CreateBufferAsync(sid, spec));
+            var buffer = BufferDto.From(await sessions.CreateBufferAsync(sid, spec));
             return Results.Created($"/api/sessions/{sid}/buffers/{buffer.Id}", buffer);
         }).WithSummary("Create a buffer: format, shape, order or strides, offset, readonly, fill, source");
 
-        buffers.MapGet("/", (string sid, BufferscopeCore core) => core.Sessions.ListBuffers(sid).Select(BufferDto.From))
+        buffers.MapGet("/", async (string sid, KernelSessions sessions) => (await sessions.ListBuffersAsync(sid)).Select(BufferDto.From))
             .WithSummary("Every live buffer of the session, those made in Python with bufferscope.MemBuf included");
 
-        buffers.MapGet("/{bid:long}", (string sid, long bid, BufferscopeCore core) => BufferDto.From(core.Sessions.GetBuffer(sid, bid)));
+        buffers.MapGet("/{bid:long}", async (string sid, long bid, KernelSessions sessions) => BufferDto.From(await sessions.GetBufferAsync(sid, bid)));
 
-        buffers.MapDelete("/{bid:long}", async (string sid, long bid, BufferscopeCore core) =>
+        buffers.MapDelete("/{bid:long}", async (string sid, long bid, KernelSessions sessions) =>
         {
-            await core.Sessions.FreeBufferAsync(sid, bid);
+            await sessions.FreeBufferAsync(sid, bid);
             return Results.NoContent();
         }).WithSummary("Free a buffer; 409 BufferError with the live count while it is exported");
     }

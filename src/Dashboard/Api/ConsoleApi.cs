@@ -1,4 +1,4 @@
-using Bufferscope.Core;
+using Bufferscope.Core.Kernels;
 using Bufferscope.Dashboard.Api.Contracts;
 using Bufferscope.Dashboard.Security;
 
@@ -9,14 +9,14 @@ public static class ConsoleApi
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/sessions/{sid}/run", async (string sid, RunRequest request, BufferscopeCore core) =>
-                RunResponse.From(await core.Sessions.RunAsync(sid, request.Code)))
+        app.MapPost("/api/sessions/{sid}/run", async (string sid, RunRequest request, KernelSessions sessions) =>
+                RunResponse.From(await sessions.RunAsync(sid, request.Code)))
             .WithTags("Console")
             // The singleton keeps the counters: AddEndpointFilter<T> would make a new filter per request.
             .AddEndpointFilter((context, next) => context.HttpContext.RequestServices.GetRequiredService<RunRateLimit>().InvokeAsync(context, next))
             .WithSummary("Run a snippet: stdout, stderr, the last expression's repr, the error with its traceback; interrupted past the time limit");
-        app.MapPost("/api/sessions/{sid}/interrupt", (string sid, BufferscopeCore core) =>
-                new InterruptResponse(core.Sessions.Interrupt(sid)))
+        app.MapPost("/api/sessions/{sid}/interrupt", async (string sid, KernelSessions sessions) =>
+                new InterruptResponse(await sessions.InterruptAsync(sid)))
             .WithTags("Console")
             .WithSummary("Interrupt the session's running snippet (KeyboardInterrupt); interrupted is false when none is running");
     }

@@ -1,4 +1,4 @@
-using Bufferscope.Core;
+using Bufferscope.Core.Kernels;
 using Bufferscope.Dashboard.Api.Contracts;
 
 namespace Bufferscope.Dashboard.Api;
@@ -10,19 +10,19 @@ public static class SessionsApi
     {
         var sessions = app.MapGroup("/api/sessions").WithTags("Sessions");
 
-        sessions.MapPost("/", async (CreateSessionRequest request, BufferscopeCore core) =>
+        sessions.MapPost("/", async (CreateSessionRequest request, KernelSessions all) =>
         {
-            var session = SessionDto.From(await core.Sessions.CreateAsync(request.Name));
+            var session = SessionDto.From(await all.CreateAsync(request.Name));
             return Results.Created($"/api/sessions/{session.Id}", session);
-        }).WithSummary("Create a session: its own Python namespace and console");
+        }).WithSummary("Create a session: its own kernel process, Python namespace and console");
 
-        sessions.MapGet("/", (BufferscopeCore core) => core.Sessions.List().Select(SessionDto.From));
+        sessions.MapGet("/", (KernelSessions all) => all.List().Select(SessionDto.From));
 
-        sessions.MapGet("/{sid}", (string sid, BufferscopeCore core) => SessionDto.From(core.Sessions.Get(sid)));
+        sessions.MapGet("/{sid}", (string sid, KernelSessions all) => SessionDto.From(all.Get(sid)));
 
-        sessions.MapDelete("/{sid}", async (string sid, bool? force, BufferscopeCore core) =>
+        sessions.MapDelete("/{sid}", async (string sid, bool? force, KernelSessions all) =>
         {
-            await core.Sessions.DeleteAsync(sid, force ?? false);
+            await all.DeleteAsync(sid, force ?? false);
             return Results.NoContent();
         }).WithSummary("Delete a session; 409 while any of its buffers is exported, unless force=true");
     }

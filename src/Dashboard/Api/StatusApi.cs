@@ -1,4 +1,5 @@
 using Bufferscope.Core;
+using Bufferscope.Core.Kernels;
 using Bufferscope.Dashboard.Api.Contracts;
 using Bufferscope.Dashboard.Hubs;
 
@@ -8,10 +9,10 @@ namespace Bufferscope.Dashboard.Api;
 public static class StatusApi
 {
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapGet("/api/status", (BufferscopeCore core, HubLimits hub) => new StatusDto(
-                core.Sessions.List().Count, core.Options.Limits.MaxSessions,
-                core.Budget.UsedBytes, core.Options.Limits.MaxTotalBytes,
-                hub.Connections, hub.Streams, hub.WatchBytes, core.Options.Limits.MaxTotalWatchBytes))
+        app.MapGet("/api/status", async (KernelSessions sessions, BufferscopeOptions options, HubLimits hub) => new StatusDto(
+                sessions.List().Count, options.Limits.MaxSessions,
+                await sessions.BufferBytesAsync(), options.Limits.MaxTotalBytes,
+                hub.Connections, hub.Streams, hub.WatchBytes, options.Limits.MaxTotalWatchBytes))
             .WithTags("Status")
             .WithSummary("Sessions, buffer bytes, hub connections, streams and watch bytes in use, with their limits");
 }

@@ -1,0 +1,19 @@
+using Bufferscope.Core.Buffers;
+using Bufferscope.Core.Sessions;
+
+namespace Bufferscope.Core.Kernels;
+
+/// <summary>The server's <see cref="IKernel"/>: the RPC proxy, with each refusal thrown again as the exception it was in the kernel.</summary>
+internal sealed class RemoteKernel(IKernel proxy) : IKernel
+{
+    public Task<KernelHello> HelloAsync(CancellationToken cancellationToken) => KernelFault.Unwrap(proxy.HelloAsync(cancellationToken));
+    public Task<ConsoleResult> RunAsync(string code, CancellationToken cancellationToken) => KernelFault.Unwrap(proxy.RunAsync(code, cancellationToken));
+    public Task<bool> InterruptAsync(CancellationToken cancellationToken) => KernelFault.Unwrap(proxy.InterruptAsync(cancellationToken));
+    public Task<BufferDescriptor> CreateBufferAsync(BufferSpec spec, CancellationToken cancellationToken) => KernelFault.Unwrap(proxy.CreateBufferAsync(spec, cancellationToken));
+    public Task<IReadOnlyList<BufferDescriptor>> ListBuffersAsync(CancellationToken cancellationToken) => KernelFault.Unwrap(proxy.ListBuffersAsync(cancellationToken));
+    public Task<BufferDescriptor> GetBufferAsync(long bufferId, CancellationToken cancellationToken) => KernelFault.Unwrap(proxy.GetBufferAsync(bufferId, cancellationToken));
+    public Task FreeBufferAsync(long bufferId, CancellationToken cancellationToken) => KernelFault.Unwrap(proxy.FreeBufferAsync(bufferId, cancellationToken));
+    public Task<byte[]> ReadMemoryAsync(long bufferId, long offset, int length, CancellationToken cancellationToken) => KernelFault.Unwrap(proxy.ReadMemoryAsync(bufferId, offset, length, cancellationToken));
+    public Task WriteMemoryAsync(long bufferId, long offset, byte[] data, CancellationToken cancellationToken) => KernelFault.Unwrap(proxy.WriteMemoryAsync(bufferId, offset, data, cancellationToken));
+    public Task ShutdownAsync(CancellationToken cancellationToken) => KernelFault.Unwrap(proxy.ShutdownAsync(cancellationToken));
+}
