@@ -14,6 +14,8 @@ namespace Bufferscope.Core.Kernels;
 /// Lifetime rules:
 /// - The server listens on a fresh socket in its run directory (0700), starts the kernel with its
 ///   path, accepts exactly one connection and deletes the socket file: nobody else can reach it.
+/// - The kernel leads a process group of its own; when it ends, the rest of the group (whatever
+///   its user code forked) is killed with it.
 /// - <see cref="Exited"/> completes once the process has ended and its stdout and stderr are read
 ///   to the end, so the crash report (faulthandler's traceback) is whole when it is told.
 /// - A call in flight when the kernel dies fails with <see cref="ConnectionLostException"/>;
@@ -123,6 +125,8 @@ public sealed partial class KernelProcess : IAsyncDisposable
         _ = Task.Run(async () =>
         {
             await _process.WaitForExitAsync().ConfigureAwait(false);
+            // What the kernel's code forked dies with it; it also holds the output pipes open.
+            KillGroup();
             await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
             var because = _killedBecause;
             _exited.TrySetResult(KernelExit.From(_process.ExitCode, _output.Text, because is null ? null : $"killed: {because}"));
@@ -162,6 +166,17 @@ public sealed partial class KernelProcess : IAsyncDisposable
         _killedBecause ??= because;
         try { _process.Kill(entireProcessTree: true); }
         catch (InvalidOperationException) { } // already gone
+        KillGroup();
+    }
+
+    /// <summary>
+    /// Everything left in the kernel's process group: what its user code forked (an orphan once the
+    /// kernel is gone, so not in its process tree). The group outlives its leader while any member does.
+    /// </summary>
+    private void KillGroup()
+    {
+        try { Native.LibC.kill(-_process.Id, Native.LibC.SIGKILL); }
+        catch (InvalidOperationException) { } // never started
     }
 
     public async ValueTask DisposeAsync()
@@ -175,6 +190,7 @@ public sealed partial class KernelProcess : IAsyncDisposable
         catch (TimeoutException) { Kill("did not shut down"); }
         try { await Exited.WaitAsync(ShutdownGrace).ConfigureAwait(false); }
         catch (TimeoutException) { } // the kernel could not be reaped: nothing more can be done from here
+        KillGroup();
         _rpc?.Dispose();
         _process.Dispose();
     }

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Bufferscope.Core.Native;
 
-/// <summary>The few libc calls Core needs: dlopen with RTLD_GLOBAL, signalling the Python thread, anonymous mappings.</summary>
+/// <summary>The few libc calls Core needs: dlopen with RTLD_GLOBAL, signalling the Python thread and kernels' process groups, anonymous mappings.</summary>
 internal static unsafe partial class LibC
 {
     private const string Lib = "libc.so.6";
@@ -22,6 +22,9 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib)] internal static partial int pthread_kill(nuint thread, int signal);
     [LibraryImport(Lib, SetLastError = true)] internal static partial nint mmap(nint addr, nuint length, int prot, int flags, int fd, nint offset);
     [LibraryImport(Lib)] internal static partial int munmap(nint addr, nuint length);
+    internal const int SIGKILL = 9;
+    /// <summary>kill(2); a negative pid signals the whole process group.</summary>
+    [LibraryImport(Lib)] internal static partial int kill(int pid, int signal);
 
     internal static string? LastDlError()
     {
