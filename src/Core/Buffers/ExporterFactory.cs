@@ -29,7 +29,8 @@ public sealed class ExporterFactory(MemoryBudget budget, ExporterRegistry regist
         var source = spec.Source ?? new SourceSpec();
         if (source.Kind is not ("native" or "managed" or "mmap" or "shm"))
             throw new BufferSpecException("source.kind", $"source '{source.Kind}' is not allowed; use one of {SourceSpec.Allowed}");
-        var fill = spec.Fill ?? new FillSpec { Kind = source.Kind is "mmap" or "shm" ? "keep" : "zeros" };
+        var attaching = source.Kind is "mmap" or "shm" || (source.Kind == "native" && source.Path is not null);
+        var fill = spec.Fill ?? new FillSpec { Kind = attaching ? "keep" : "zeros" };
         var fillBytes = Fill.Validate(fill);
         if (hasData && fill.Kind is not ("zeros" or "keep"))
             throw new BufferSpecException("data", $"give either data or fill '{fill.Kind}', not both");
@@ -78,6 +79,7 @@ public sealed class ExporterFactory(MemoryBudget budget, ExporterRegistry regist
 
     private MemorySource Open(SourceSpec source, long size) => source.Kind switch
     {
+        "native" when source.Path is { } path => new SharedNativeMemorySource(OwnFile(path), size),
         "native" when NativeDirectory is { } directory => new SharedNativeMemorySource(Path.Combine(directory, $"b{Interlocked.Increment(ref _files)}"), size),
         "native" => new NativeMemorySource(size),
         "managed" => new ManagedMemorySource(size),
@@ -86,6 +88,15 @@ public sealed class ExporterFactory(MemoryBudget budget, ExporterRegistry regist
         _ => new SharedMemorySource(
             string.IsNullOrWhiteSpace(source.Name) ? throw new BufferSpecException("source.name", "source 'shm' needs a segment name") : source.Name, size),
     };
+
+    /// <summary>A native buffer's file, given again after a kernel restart: only one of this kernel's own.</summary>
+    private string OwnFile(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (NativeDirectory is null || Path.GetDirectoryName(full) != NativeDirectory || !File.Exists(full))
+            throw new BufferSpecException("source.path", $"a native buffer's path names a file its kernel made before a restart (in its memory directory); '{path}' is not one. Use source 'mmap' to map a file of yours");
+        return full;
+    }
 
     private void Release(Exporter exporter)
     {

@@ -4,16 +4,24 @@ using Bufferscope.Core.Sessions;
 namespace Bufferscope.Core.Kernels;
 
 /// <summary>One session as the server keeps it: its kernel, the buffers it mirrors, when it was last asked for.</summary>
-internal sealed class KernelSession(SessionInfo info, long ordinal, string memoryDirectory)
+internal sealed class KernelSession(SessionInfo info, string memoryDirectory)
 {
     public SessionInfo Info { get; } = info;
     public string Id => Info.Id;
-    /// <summary>Its place among the server's sessions: buffer ids of its kernel start at ordinal × <see cref="KernelSessions.IdsPerKernel"/>.</summary>
-    public long Ordinal { get; } = ordinal;
+    /// <summary>Its kernel's place among the server's: that kernel's buffer ids start at ordinal × <see cref="KernelSessions.IdsPerKernel"/>. New with each kernel.</summary>
+    public long Ordinal { get; set; }
     public string MemoryDirectory { get; } = memoryDirectory;
     public KernelProcess Kernel { get; set; } = null!;
     public IdleClock Idle { get; } = new();
     public ConcurrentDictionary<long, BufferMirror> Mirrors { get; } = new();
+    /// <summary>The kernel's buffers as last described, kept from its events: what a restart binds again.</summary>
+    public ConcurrentDictionary<long, Sessions.BufferDescriptor> Known { get; } = new();
+    /// <summary>Ids the kernel freed, so a descriptor fetched late is not remembered.</summary>
+    public ConcurrentDictionary<long, byte> FreedIds { get; } = new();
+    /// <summary>Runs in flight: busy while above zero.</summary>
+    public int Running;
+    public volatile bool Restarting;
+    public KernelExit? LastExit;
     public SemaphoreSlim MirrorLock { get; } = new(1, 1);
     public volatile bool Deleted;
 }

@@ -65,13 +65,8 @@ public sealed class KernelSessions : IAsyncDisposable
         try
         {
             var info = new SessionInfo(Guid.NewGuid().ToString("n")[..12], name, DateTimeOffset.UtcNow);
-            var ordinal = Interlocked.Increment(ref _ordinals);
-            var session = new KernelSession(info, ordinal, Path.Combine(_memoryDirectory, info.Id));
-            var kernel = await KernelProcess.StartAsync(_command, _runDirectory, info.Id, name, _options,
-                memoryDirectory: session.MemoryDirectory, idsFrom: ordinal * IdsPerKernel).ConfigureAwait(false);
-            session.Kernel = kernel;
-            kernel.Changed += batch => OnChanged(session, batch);
-            _ = kernel.Exited.ContinueWith(_ => OnKernelExited(session), TaskScheduler.Default);
+            var session = new KernelSession(info, Path.Combine(_memoryDirectory, info.Id));
+            await StartKernelAsync(session).ConfigureAwait(false);
             _sessions[info.Id] = session;
             return info;
         }
@@ -79,6 +74,106 @@ public sealed class KernelSessions : IAsyncDisposable
         {
             lock (_createLock) _starting--;
         }
+    }
+
+    /// <summary>A new kernel for the session, with a fresh range of buffer ids (old ids never name a new buffer).</summary>
+    private async Task StartKernelAsync(KernelSession session)
+    {
+        var ordinal = Interlocked.Increment(ref _ordinals);
+        var kernel = await KernelProcess.StartAsync(_command, _runDirectory, session.Id, session.Info.Name, _options,
+            memoryDirectory: session.MemoryDirectory, idsFrom: ordinal * IdsPerKernel).ConfigureAwait(false);
+        session.Ordinal = ordinal;
+        session.Kernel = kernel;
+        kernel.Changed += batch => OnChanged(session, kernel, batch);
+        _ = kernel.Exited.ContinueWith(exit => OnKernelExited(session, kernel, exit.Result), TaskScheduler.Default);
+        if (!session.Restarting)
+            StateChanged(session); // a restart tells once, when it is done
+    }
+
+    /// <summary>The session's kernel now: what the session descriptor and kernelStateChanged carry.</summary>
+    public KernelStatus Status(string sessionId) => Status(Find(sessionId, touch: false));
+
+    private static KernelStatus Status(KernelSession session)
+    {
+        var kernel = session.Kernel;
+        var state = session.Restarting ? "restarting"
+            : kernel is null ? "starting"
+            : kernel.Exited.IsCompleted ? "dead"
+            : Volatile.Read(ref session.Running) > 0 ? "busy"
+            : "idle";
+        var hello = kernel?.Exited.IsCompleted == false ? kernel.Hello : null;
+        return new KernelStatus(state, hello?.Pid, kernel?.Hello is { } h ? new KernelPython(h.PythonVersion, h.PythonExecutable) : null, session.LastExit);
+    }
+
+    private void StateChanged(KernelSession session) =>
+        Events.Publish(new BufferEvent(BufferEventKind.KernelStateChanged, session.Id, null, null, null, CoarseClock.Now) { Kernel = Status(session) });
+
+    /// <summary>
+    /// A fresh kernel for the session (the old one, alive or not, is killed), with every buffer it
+    /// had bound to its name again over the same memory: native buffers' files, mapped files and
+    /// shared memory keep their bytes; managed ones died with their kernel and are listed as lost.
+    /// The namespace is otherwise empty, as after a notebook's restart.
+    /// </summary>
+    public async Task<RestartResult> RestartAsync(string sessionId)
+    {
+        var session = Find(sessionId);
+        if (session.Restarting)
+            throw new LimitExceededException($"session '{session.Info.Name}' is restarting already");
+        session.Restarting = true;
+        StateChanged(session);
+        try
+        {
+            var old = session.Kernel;
+            old.Kill("restarted");
+            await old.Exited.ConfigureAwait(false);
+            await old.DisposeAsync().ConfigureAwait(false);
+            foreach (var mirror in session.Mirrors.Values)
+                mirror.Dispose();
+            session.Mirrors.Clear();
+            var known = session.Known.Values.OrderBy(d => d.Id).ToList();
+            session.Known.Clear();
+            session.FreedIds.Clear();
+            Interlocked.Exchange(ref session.Running, 0);
+
+            await StartKernelAsync(session).ConfigureAwait(false);
+            var rebound = new List<BufferDescriptor>();
+            var lost = new List<string>();
+            foreach (var before in known)
+            {
+                if (Rebind(before) is not { } spec)
+                {
+                    lost.Add($"{before.Name}: {before.Source.Kind} memory lives in its kernel's process, and went with it");
+                    continue;
+                }
+                try { rebound.Add(await session.Kernel.Kernel.CreateBufferAsync(spec, CancellationToken.None).ConfigureAwait(false)); }
+                catch (Exception e) when (KernelFault.Covers(e)) { lost.Add($"{before.Name}: {e.Message}"); }
+            }
+            foreach (var d in rebound)
+                session.Known[d.Id] = d;
+            return new RestartResult(rebound, lost);
+        }
+        finally
+        {
+            session.Restarting = false;
+            StateChanged(session);
+        }
+    }
+
+    /// <summary>The spec that binds a buffer's name again over its memory, or null when its memory died with the kernel.</summary>
+    private static BufferSpec? Rebind(BufferDescriptor d)
+    {
+        SourceSpec? source = d.Source.Kind switch
+        {
+            "native" when d.Source.Location is { } file && File.Exists(file) => new SourceSpec { Kind = "native", Path = file },
+            "mmap" when d.Source.Location is { } file => new SourceSpec { Kind = "mmap", Path = file },
+            "shm" when d.Source.Location is { } name => new SourceSpec { Kind = "shm", Name = name },
+            _ => null,
+        };
+        return source is null ? null : new BufferSpec
+        {
+            Name = d.Name, Format = d.Format, Shape = d.Shape, Strides = d.Strides, Offset = d.Offset, Readonly = d.Readonly,
+            Fill = new FillSpec { Kind = "keep" }, Source = source,
+        };
     }
 
     public IReadOnlyList<SessionInfo> List() => [.. _sessions.Values.OrderBy(s => s.Info.CreatedAt).Select(s => s.Info)];
@@ -114,17 +209,20 @@ public sealed class KernelSessions : IAsyncDisposable
         catch (DirectoryNotFoundException) { }
     }
 
-    private KernelSession Find(string sessionId)
+    private KernelSession Find(string sessionId, bool touch = true)
     {
         var session = _sessions.TryGetValue(sessionId ?? "", out var s) ? s : throw new NotFoundException($"no session with id '{sessionId}'");
-        session.Idle.Touch(); // every call on a session goes through here: it is not idle
+        if (touch)
+            session.Idle.Touch(); // every call on a session goes through here: it is not idle
         return session;
     }
 
     /// <summary>The session's kernel, if it is alive; else a refusal that says how it died.</summary>
-    private IKernel Alive(KernelSession session) => session.Kernel.Exited.IsCompleted
-        ? throw new KernelDiedException($"session '{session.Info.Name}': its kernel died ({session.Kernel.Exited.Result.Reason}); delete the session and create another")
-        : session.Kernel.Kernel;
+    private static IKernel Alive(KernelSession session) =>
+        session.Restarting ? throw new KernelDiedException($"session '{session.Info.Name}' is restarting its kernel; try again in a moment")
+        : session.Kernel.Exited.IsCompleted
+            ? throw new KernelDiedException($"session '{session.Info.Name}': its kernel died ({session.Kernel.Exited.Result.Reason}); POST /api/sessions/{session.Id}/restart starts a new one, its buffers bound again")
+            : session.Kernel.Kernel;
 
     /// <summary>Keeps a session from going idle while a live stream (events, a memory watch) is open on it.</summary>
     public IDisposable Hold(string sessionId) => Find(sessionId).Idle.Hold();
@@ -153,9 +251,12 @@ public sealed class KernelSessions : IAsyncDisposable
     public async Task<IReadOnlyList<BufferDescriptor>> ListBuffersAsync(string sessionId)
     {
         var session = Find(sessionId);
-        if (session.Kernel.Exited.IsCompleted)
-            return [.. session.Mirrors.Values.Where(m => m.Mapped).Select(m => m.Descriptor with { Exports = 0, Views = [] }).OrderBy(d => d.Id)];
-        return await session.Kernel.Kernel.ListBuffersAsync(CancellationToken.None).ConfigureAwait(false);
+        if (session.Restarting || session.Kernel.Exited.IsCompleted)
+            return [.. session.Known.Values.Select(d => d with { Exports = 0, Views = [] }).OrderBy(d => d.Id)];
+        var buffers = await session.Kernel.Kernel.ListBuffersAsync(CancellationToken.None).ConfigureAwait(false);
+        foreach (var d in buffers)
+            session.Known[d.Id] = d; // the kernel's own word: what a restart binds again
+        return buffers;
     }
 
     public Task<BufferDescriptor> GetBufferAsync(string sessionId, long bufferId) =>
@@ -182,7 +283,15 @@ public sealed class KernelSessions : IAsyncDisposable
         code ??= "";
         if (code.Length > _options.Limits.MaxCodeLength)
             throw new LimitExceededException($"code is {code.Length} characters; at most {_options.Limits.MaxCodeLength} are allowed (Bufferscope:Limits:MaxCodeLength)");
-        var result = await session.Kernel.RunAsync(code, _options.Python.RunTimeout, _options.Kernels.KillGrace).ConfigureAwait(false) with { SessionId = sessionId };
+        if (Interlocked.Increment(ref session.Running) == 1)
+            StateChanged(session);
+        ConsoleResult result;
+        try { result = await session.Kernel.RunAsync(code, _options.Python.RunTimeout, _options.Kernels.KillGrace).ConfigureAwait(false) with { SessionId = sessionId }; }
+        finally
+        {
+            if (Interlocked.Decrement(ref session.Running) == 0 && !session.Kernel.Exited.IsCompleted)
+                StateChanged(session);
+        }
         session.Idle.Touch(); // a long run counts from its end
         if (result.Error?.Type == "KernelDied")
             Events.Publish(new BufferEvent(BufferEventKind.ConsoleRan, sessionId, null, null, null, CoarseClock.Now) { Run = result });
@@ -229,29 +338,59 @@ public sealed class KernelSessions : IAsyncDisposable
         var counts = await Task.WhenAll(_sessions.Values.Select(async s =>
         {
             try { return (await ListBuffersAsync(s.Id).ConfigureAwait(false)).Sum(b => b.Allocation); }
-            catch (Exception e) when (e is NotFoundException or StreamJsonRpc.ConnectionLostException or ObjectDisposedException) { return 0L; }
+            catch (Exception e) when (e is NotFoundException or KernelDiedException or StreamJsonRpc.ConnectionLostException or ObjectDisposedException) { return 0L; }
         })).ConfigureAwait(false);
         return counts.Sum();
     }
 
-    private void OnChanged(KernelSession session, IReadOnlyList<BufferEvent> batch)
+    private void OnChanged(KernelSession session, KernelProcess kernel, IReadOnlyList<BufferEvent> batch)
     {
         foreach (var e in batch)
         {
-            if (e.BufferId is { } id && session.Mirrors.TryGetValue(id, out var mirror))
+            if (e.BufferId is { } id)
             {
-                mirror.Apply(e);
-                if (e.Kind == BufferEventKind.BufferFreed && session.Mirrors.TryRemove(id, out _))
-                    mirror.Dispose();
+                if (session.Mirrors.TryGetValue(id, out var mirror))
+                {
+                    mirror.Apply(e);
+                    if (e.Kind == BufferEventKind.BufferFreed && session.Mirrors.TryRemove(id, out _))
+                        mirror.Dispose();
+                }
+                if (e.Kind == BufferEventKind.BufferCreated)
+                    _ = RememberAsync(session, kernel, id);
+                else if (e.Kind == BufferEventKind.BufferFreed)
+                {
+                    session.FreedIds[id] = 0;
+                    session.Known.TryRemove(id, out _);
+                }
             }
             Events.Publish(e);
         }
     }
 
-    private void OnKernelExited(KernelSession session)
+    /// <summary>Keeps a new buffer's descriptor, so a restart can bind it again even if the kernel dies before anyone lists it.</summary>
+    private static async Task RememberAsync(KernelSession session, KernelProcess kernel, long id)
     {
+        try
+        {
+            var descriptor = await kernel.Kernel.GetBufferAsync(id, CancellationToken.None).ConfigureAwait(false);
+            if (!session.FreedIds.ContainsKey(id) && session.Kernel == kernel)
+                session.Known[id] = descriptor;
+        }
+        catch (Exception e) when (e is NotFoundException or StreamJsonRpc.ConnectionLostException or ObjectDisposedException or StreamJsonRpc.RemoteInvocationException)
+        {
+            // Freed already, or the kernel is gone: nothing to remember.
+        }
+    }
+
+    private void OnKernelExited(KernelSession session, KernelProcess kernel, KernelExit exit)
+    {
+        if (session.Kernel != kernel)
+            return;
+        session.LastExit = exit;
         foreach (var mirror in session.Mirrors.Values)
             mirror.KernelGone();
+        if (!session.Deleted)
+            StateChanged(session);
     }
 
     public async ValueTask DisposeAsync()

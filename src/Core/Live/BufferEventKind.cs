@@ -9,4 +9,5 @@ public enum BufferEventKind
     ExportReleased,
     MemoryWritten,
     ConsoleRan,
+    KernelStateChanged,
 }

@@ -12,13 +12,20 @@ public static class SessionsApi
 
         sessions.MapPost("/", async (CreateSessionRequest request, KernelSessions all) =>
         {
-            var session = SessionDto.From(await all.CreateAsync(request.Name));
+            var created = await all.CreateAsync(request.Name);
+            var session = SessionDto.From(created, all.Status(created.Id));
             return Results.Created($"/api/sessions/{session.Id}", session);
         }).WithSummary("Create a session: its own kernel process, Python namespace and console");
 
-        sessions.MapGet("/", (KernelSessions all) => all.List().Select(SessionDto.From));
+        sessions.MapGet("/", (KernelSessions all) => all.List().Select(s => SessionDto.From(s, all.Status(s.Id))));
 
-        sessions.MapGet("/{sid}", (string sid, KernelSessions all) => SessionDto.From(all.Get(sid)));
+        sessions.MapGet("/{sid}", (string sid, KernelSessions all) => SessionDto.From(all.Get(sid), all.Status(sid)));
+
+        sessions.MapPost("/{sid}/restart", async (string sid, KernelSessions all) =>
+        {
+            var restart = await all.RestartAsync(sid);
+            return new RestartDto(SessionDto.From(all.Get(sid), all.Status(sid)), [.. restart.Rebound.Select(BufferDto.From)], restart.Lost);
+        }).WithSummary("A fresh kernel for the session: every buffer bound to its name again over the same memory; the namespace otherwise empty");
 
         sessions.MapDelete("/{sid}", async (string sid, bool? force, KernelSessions all) =>
         {

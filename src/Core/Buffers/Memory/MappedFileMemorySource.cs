@@ -57,8 +57,11 @@ public unsafe class MappedFileMemorySource : MemorySource
         Length = length;
     }
 
-    /// <summary>True when this source made the file (and so removes it when freed).</summary>
+    /// <summary>True when this source made the file.</summary>
     public bool Created { get; }
+
+    /// <summary>Whether freeing removes the file: when this source made it.</summary>
+    protected virtual bool RemoveOnFree => Created;
 
     public override string Kind => "mmap";
     public override string? Location => _path;
@@ -69,7 +72,7 @@ public unsafe class MappedFileMemorySource : MemorySource
         _view.SafeMemoryMappedViewHandle.ReleasePointer();
         _view.Dispose();
         _file.Dispose();
-        if (Created)
+        if (RemoveOnFree)
             TryDelete(_path);
     }
 
