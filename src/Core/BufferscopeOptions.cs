@@ -44,6 +44,9 @@ public sealed class BufferscopeOptions
 /// <summary>Configuration section <c>Bufferscope:Kernels</c>: the process each session runs in.</summary>
 public sealed class KernelOptions
 {
+    /// <summary>Kernels kept started ahead of need, so a new session does not wait for a process start.</summary>
+    public int Warm { get; set; } = 1;
+
     /// <summary>How long a run past its time limit may ignore the interrupt before its kernel is killed.</summary>
     public TimeSpan KillGrace { get; set; } = TimeSpan.FromSeconds(2);
 

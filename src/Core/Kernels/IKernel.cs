@@ -14,6 +14,13 @@ public partial interface IKernel
     /// <summary>Who the kernel is: process, interpreter. The first call, once it has started Python.</summary>
     Task<KernelHello> HelloAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Makes the kernel's one session (a kernel waits in the server's warm pool without one):
+    /// its id and name, where its native buffers' files go, and where its buffer ids start.
+    /// Once only; every call below needs it.
+    /// </summary>
+    Task OpenSessionAsync(string sessionId, string name, string? memoryDirectory, long idsFrom, CancellationToken cancellationToken);
+
     Task<ConsoleResult> RunAsync(string code, CancellationToken cancellationToken);
 
     /// <summary>KeyboardInterrupt in the running snippet; false when none runs.</summary>

@@ -6,12 +6,11 @@ using Bufferscope.Core.Python;
 namespace Bufferscope.Core.Kernels;
 
 /// <summary>
-/// The kernel process's main: <c>kernel --socket PATH --session ID --name NAME [--memory DIR]
-/// [--ids-from N]</c>, with the server's options as JSON in <see cref="OptionsVariable"/>. Native
-/// buffers are files in DIR (tmpfs) the server maps too; buffer ids start after N, a range the
-/// server gives each kernel so ids name buffers across sessions. It starts Python exactly as Core
-/// does in-process, makes the one session, connects to the server's socket, serves
-/// <see cref="IKernel"/> and notifies every batch of its session's changes.
+/// The kernel process's main: <c>kernel --socket PATH</c>, with the server's options as JSON in
+/// <see cref="OptionsVariable"/>. It starts Python exactly as Core does in-process, connects to
+/// the server's socket and serves <see cref="IKernel"/>; the server gives it its one session when
+/// it needs one (<see cref="IKernel.OpenSessionAsync"/>: a warm kernel waits without), and from
+/// then on it notifies every batch of that session's changes.
 ///
 /// Lifetime: the kernel lives as long as its connection. When the server asks it to shut down,
 /// or goes away (the socket closes, whatever killed the server), it finalises Python and exits;
@@ -27,15 +26,11 @@ public static class KernelHost
     public static async Task<int> RunAsync(string[] args)
     {
         var socketPath = Argument(args, "--socket");
-        var sessionId = Argument(args, "--session");
-        var name = Argument(args, "--name");
-        if (socketPath is null || sessionId is null || name is null)
+        if (socketPath is null)
         {
-            await Console.Error.WriteLineAsync("bufferscope kernel: usage: kernel --socket PATH --session ID --name NAME");
+            await Console.Error.WriteLineAsync("bufferscope kernel: usage: kernel --socket PATH");
             return 5;
         }
-        var memory = Argument(args, "--memory");
-        Buffers.Exporter.IdBase = long.TryParse(Argument(args, "--ids-from"), out var idBase) ? idBase : 0;
         var options = Environment.GetEnvironmentVariable(OptionsVariable) is { Length: > 0 } json
             ? JsonSerializer.Deserialize<BufferscopeOptions>(json) ?? new BufferscopeOptions()
             : new BufferscopeOptions();
@@ -44,10 +39,7 @@ public static class KernelHost
         try
         {
             core = BufferscopeCore.Start(options);
-            if (memory is not null)
-                core.Factory.NativeDirectory = Directory.CreateDirectory(memory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute).FullName;
             await core.Python.RunAsync(() => Interop.Py_DecRef(PythonRuntime.LoadModule("_bufferscope_kernel", "kernel.py"))).ConfigureAwait(false);
-            await core.Sessions.CreateAsync(name, sessionId).ConfigureAwait(false);
         }
         catch (PythonStartException e)
         {
@@ -58,14 +50,22 @@ public static class KernelHost
         var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath)).ConfigureAwait(false);
-        using var rpc = KernelRpc.Attach(socket, new KernelService(core, sessionId, () => stopping.TrySetResult()));
-        using var subscription = core.Events.Subscribe(sessionId);
+        EventSubscription? subscription = null;
+        var forwarding = Task.CompletedTask;
+        StreamJsonRpc.JsonRpc? attached = null;
+        using var rpc = attached = KernelRpc.Attach(socket, new KernelService(core,
+            opened: id =>
+            {
+                // Subscribed before the open call answers: no change of the session can be missed.
+                subscription = core.Events.Subscribe(id);
+                forwarding = ForwardAsync(attached!, subscription);
+            },
+            shutdown: () => stopping.TrySetResult()));
         rpc.StartListening();
-        var forwarding = ForwardAsync(rpc, subscription);
 
         await Task.WhenAny(stopping.Task, rpc.Completion).ConfigureAwait(false);
         await core.Python.ShutdownAsync(FinaliseGrace).ConfigureAwait(false);
-        subscription.Dispose();
+        subscription?.Dispose();
         await forwarding.ConfigureAwait(false);
         return 0;
     }

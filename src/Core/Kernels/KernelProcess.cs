@@ -48,11 +48,11 @@ public sealed partial class KernelProcess : IAsyncDisposable
     /// <summary>Each batch of the session's changes, in order, on the RPC's thread.</summary>
     public event Action<IReadOnlyList<BufferEvent>>? Changed;
 
-    public static async Task<KernelProcess> StartAsync(KernelCommand command, string runDirectory, string sessionId, string name,
-        BufferscopeOptions options, CancellationToken cancellationToken = default, string? memoryDirectory = null, long idsFrom = 0)
+    /// <summary>Starts a kernel without a session; <see cref="IKernel.OpenSessionAsync"/> gives it one.</summary>
+    public static async Task<KernelProcess> StartAsync(KernelCommand command, string runDirectory, BufferscopeOptions options, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(runDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var socketPath = Path.Combine(runDirectory, $"k-{sessionId}-{Environment.TickCount64 % 100000}.sock");
+        var socketPath = Path.Combine(runDirectory, $"k-{Guid.NewGuid().ToString("n")[..12]}.sock");
         using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         listener.Bind(new UnixDomainSocketEndPoint(socketPath));
         listener.Listen(1);
@@ -64,13 +64,8 @@ public sealed partial class KernelProcess : IAsyncDisposable
             RedirectStandardInput = true, // never the server's terminal
             UseShellExecute = false,
         };
-        foreach (var a in command.Arguments.Concat(["--socket", socketPath, "--session", sessionId, "--name", name, "--ids-from", idsFrom.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        foreach (var a in command.Arguments.Concat(["--socket", socketPath]))
             start.ArgumentList.Add(a);
-        if (memoryDirectory is not null)
-        {
-            start.ArgumentList.Add("--memory");
-            start.ArgumentList.Add(memoryDirectory);
-        }
         var settings = JsonSerializer.SerializeToNode(options)!;
         settings[nameof(BufferscopeOptions.AccessToken)] = null;
         start.Environment[KernelHost.OptionsVariable] = settings.ToJsonString();

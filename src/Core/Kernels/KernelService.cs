@@ -8,36 +8,55 @@ namespace Bufferscope.Core.Kernels;
 /// session, whose id is the server's. Every call is the session manager's own, so a kernel behaves
 /// exactly as Core does in-process, limits, errors and ledger included.
 /// </summary>
-internal sealed class KernelService(BufferscopeCore core, string sessionId, Action shutdown) : IKernel
+internal sealed class KernelService(BufferscopeCore core, Action<string> opened, Action shutdown) : IKernel
 {
+    private string? _sessionId;
+    private int _opening;
+
+    private string SessionId => _sessionId ?? throw new Sessions.NotFoundException("this kernel has no session yet");
+
+    public Task OpenSessionAsync(string sessionId, string name, string? memoryDirectory, long idsFrom, CancellationToken cancellationToken) =>
+        KernelFault.Guard(async () =>
+        {
+            if (Interlocked.Exchange(ref _opening, 1) == 1)
+                throw new LimitExceededException("this kernel has its session already");
+            // Before the first exporter: ids and files are the session's from the start.
+            Buffers.Exporter.IdBase = idsFrom;
+            if (memoryDirectory is not null)
+                core.Factory.NativeDirectory = Directory.CreateDirectory(memoryDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute).FullName;
+            await core.Sessions.CreateAsync(name, sessionId).ConfigureAwait(false);
+            _sessionId = sessionId;
+            opened(sessionId);
+        });
+
     public Task<KernelHello> HelloAsync(CancellationToken cancellationToken) => Task.FromResult(new KernelHello(
         Environment.ProcessId, core.Python.Installation.Version.ToString(), core.Python.Installation.Executable, core.Python.Installation.Library));
 
     public Task<ConsoleResult> RunAsync(string code, CancellationToken cancellationToken) =>
-        KernelFault.Guard(() => core.Sessions.RunAsync(sessionId, code));
+        KernelFault.Guard(() => core.Sessions.RunAsync(SessionId, code));
 
     public Task<bool> InterruptAsync(CancellationToken cancellationToken) =>
-        KernelFault.Guard(() => Task.FromResult(core.Sessions.Interrupt(sessionId)));
+        KernelFault.Guard(() => Task.FromResult(core.Sessions.Interrupt(SessionId)));
 
     public Task<BufferDescriptor> CreateBufferAsync(BufferSpec spec, CancellationToken cancellationToken) =>
-        KernelFault.Guard(() => core.Sessions.CreateBufferAsync(sessionId, spec));
+        KernelFault.Guard(() => core.Sessions.CreateBufferAsync(SessionId, spec));
 
     public Task<IReadOnlyList<BufferDescriptor>> ListBuffersAsync(CancellationToken cancellationToken) =>
-        KernelFault.Guard(() => Task.FromResult(core.Sessions.ListBuffers(sessionId)));
+        KernelFault.Guard(() => Task.FromResult(core.Sessions.ListBuffers(SessionId)));
 
     public Task<BufferDescriptor> GetBufferAsync(long bufferId, CancellationToken cancellationToken) =>
-        KernelFault.Guard(() => Task.FromResult(core.Sessions.GetBuffer(sessionId, bufferId)));
+        KernelFault.Guard(() => Task.FromResult(core.Sessions.GetBuffer(SessionId, bufferId)));
 
     public Task FreeBufferAsync(long bufferId, CancellationToken cancellationToken) =>
-        KernelFault.Guard(() => core.Sessions.FreeBufferAsync(sessionId, bufferId));
+        KernelFault.Guard(() => core.Sessions.FreeBufferAsync(SessionId, bufferId));
 
     public Task<byte[]> ReadMemoryAsync(long bufferId, long offset, int length, CancellationToken cancellationToken) =>
-        KernelFault.Guard(() => Task.FromResult(core.Sessions.ReadMemory(sessionId, bufferId, offset, length)));
+        KernelFault.Guard(() => Task.FromResult(core.Sessions.ReadMemory(SessionId, bufferId, offset, length)));
 
     public Task WriteMemoryAsync(long bufferId, long offset, byte[] data, CancellationToken cancellationToken) =>
         KernelFault.Guard(() =>
         {
-            core.Sessions.WriteMemory(sessionId, bufferId, offset, data);
+            core.Sessions.WriteMemory(SessionId, bufferId, offset, data);
             return Task.CompletedTask;
         });
 

@@ -45,7 +45,10 @@ public sealed class KernelSessions : IAsyncDisposable
         _memoryRoot = Directory.CreateDirectory(options.Kernels.MemoryDirectoryPath, ownerOnly).FullName;
         _memoryDirectory = Directory.CreateDirectory(Path.Combine(_memoryRoot, $"server-{Environment.ProcessId}-{Guid.NewGuid().ToString("n")[..8]}"), ownerOnly).FullName;
         Events = new EventFeed(options.FrameInterval);
+        _pool = new KernelPool(() => KernelProcess.StartAsync(_command, _runDirectory, _options), options.Kernels.Warm);
     }
+
+    private readonly KernelPool _pool;
 
     /// <summary>Every session's changes; subscribe per session.</summary>
     public EventFeed Events { get; }
@@ -80,8 +83,14 @@ public sealed class KernelSessions : IAsyncDisposable
     private async Task StartKernelAsync(KernelSession session)
     {
         var ordinal = Interlocked.Increment(ref _ordinals);
-        var kernel = await KernelProcess.StartAsync(_command, _runDirectory, session.Id, session.Info.Name, _options,
-            memoryDirectory: session.MemoryDirectory, idsFrom: ordinal * IdsPerKernel).ConfigureAwait(false);
+        var kernel = await _pool.TakeAsync().ConfigureAwait(false);
+        try { await kernel.Kernel.OpenSessionAsync(session.Id, session.Info.Name, session.MemoryDirectory, ordinal * IdsPerKernel, CancellationToken.None).ConfigureAwait(false); }
+        catch
+        {
+            await kernel.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        finally { _pool.Refill(); }
         session.Ordinal = ordinal;
         session.Kernel = kernel;
         kernel.Changed += batch => OnChanged(session, kernel, batch);
@@ -397,7 +406,7 @@ public sealed class KernelSessions : IAsyncDisposable
     {
         var all = _sessions.Values.ToList();
         _sessions.Clear();
-        await Task.WhenAll(all.Select(s => EndAsync(s))).ConfigureAwait(false);
+        await Task.WhenAll(all.Select(s => EndAsync(s)).Append(_pool.DisposeAsync().AsTask())).ConfigureAwait(false);
         await Events.DisposeAsync().ConfigureAwait(false);
         try { Directory.Delete(_memoryDirectory, recursive: true); }
         catch (DirectoryNotFoundException) { }

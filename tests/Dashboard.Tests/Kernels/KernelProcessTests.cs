@@ -20,8 +20,9 @@ public sealed class KernelProcessTests : IAsyncLifetime
     private async Task<KernelProcess> StartAsync(string name = "k", BufferscopeOptions? options = null)
     {
         var command = KernelCommand.ForAssembly(typeof(DashboardWebApplication).Assembly.Location);
-        var kernel = await KernelProcess.StartAsync(command, _run, Guid.NewGuid().ToString("n")[..12], name, options ?? new BufferscopeOptions(), Ct);
+        var kernel = await KernelProcess.StartAsync(command, _run, options ?? new BufferscopeOptions(), Ct);
         _kernels.Add(kernel);
+        await kernel.Kernel.OpenSessionAsync(Guid.NewGuid().ToString("n")[..12], name, memoryDirectory: null, idsFrom: 0, Ct);
         return kernel;
     }
 
