@@ -81,6 +81,9 @@ public sealed class BufferscopeClient : IBufferscopeClient, IAsyncDisposable
     public Task DeleteSessionAsync(string sessionId, bool force, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Delete, $"api/sessions/{Uri.EscapeDataString(sessionId)}?force={(force ? "true" : "false")}", null, cancellationToken);
 
+    public Task<RestartDto> RestartSessionAsync(string sessionId, CancellationToken cancellationToken = default) =>
+        SendAsync<RestartDto>(HttpMethod.Post, $"api/sessions/{Uri.EscapeDataString(sessionId)}/restart", null, cancellationToken);
+
     public Task<IReadOnlyList<BufferDto>> ListBuffersAsync(string sessionId, CancellationToken cancellationToken = default) =>
         SendAsync<IReadOnlyList<BufferDto>>(HttpMethod.Get, $"{Buffers(sessionId)}", null, cancellationToken);
 

@@ -23,6 +23,8 @@ public interface IBufferscopeClient
     Task<SessionDto> GetSessionAsync(string sessionId, CancellationToken cancellationToken = default);
     Task<SessionDto> CreateSessionAsync(string name, CancellationToken cancellationToken = default);
     Task DeleteSessionAsync(string sessionId, bool force, CancellationToken cancellationToken = default);
+    /// <summary>A fresh kernel for the session, its buffers bound again over the same memory.</summary>
+    Task<RestartDto> RestartSessionAsync(string sessionId, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<BufferDto>> ListBuffersAsync(string sessionId, CancellationToken cancellationToken = default);
     Task<BufferDto> GetBufferAsync(string sessionId, long bufferId, CancellationToken cancellationToken = default);

@@ -52,6 +52,12 @@ public sealed class FakeBufferscopeClient : IBufferscopeClient
         return Task.FromResult(s);
     }
     public Task DeleteSessionAsync(string sessionId, bool force, CancellationToken cancellationToken = default) => Task.CompletedTask;
+    public int Restarts;
+    public Task<RestartDto> RestartSessionAsync(string sessionId, CancellationToken cancellationToken = default)
+    {
+        Restarts++;
+        return Task.FromResult(new RestartDto(new SessionDto(sessionId, "s", DateTimeOffset.UtcNow, new KernelDto("idle", 2, null, null)), [], []));
+    }
     public Task<IReadOnlyList<BufferDto>> ListBuffersAsync(string sessionId, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<BufferDto>>([.. Buffers.Values.OrderBy(b => b.Id)]);
     public Task<BufferDto> GetBufferAsync(string sessionId, long bufferId, CancellationToken cancellationToken = default) =>

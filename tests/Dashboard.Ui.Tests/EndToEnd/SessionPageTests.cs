@@ -93,6 +93,24 @@ public sealed class SessionPageTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task KernelCrash_ShowsInTheHeader_AndRestartBringsItBackWithItsBuffer()
+    {
+        var (session, page) = await SessionWithFrameAsync("crashy");
+        await Expect(page.GetByTestId("kernel-state")).ToContainTextAsync("kernel idle");
+
+        await ConsoleAsync(page, "import ctypes\nctypes.string_at(0)");
+
+        await Expect(page.GetByTestId("kernel-died")).ToContainTextAsync("kernel died: SIGSEGV (signal 11)");
+        await Expect(page.GetByTestId("console-output")).ToContainTextAsync("KernelDied");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "kernel-died.png"), FullPage = true });
+        await page.GetByTestId("kernel-restart").ClickAsync();
+        await Expect(page.GetByTestId("kernel-state")).ToContainTextAsync("kernel idle");
+        await Expect(page.GetByTestId("kernel-message")).ToContainTextAsync("1 buffer bound again");
+        await Expect(page.GetByTestId("buffer-frame")).ToBeVisibleAsync();
+        Assert.Equal("32", (await browser.RunAsync(session.Id, "len(bytes(frame))")).Result);
+    }
+
+    [Fact]
     public async Task SessionsPage_DeleteWithLiveExports_ExplainsAndForceWorks()
     {
         var session = await browser.NewSessionAsync("busy");
