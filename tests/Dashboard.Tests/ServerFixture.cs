@@ -26,7 +26,8 @@ public sealed class ServerFixture : IAsyncLifetime
             "--Bufferscope:Limits:MaxBufferBytes=1073741824",
             "--Bufferscope:Limits:MaxTotalBytes=3221225472",
             "--Bufferscope:Limits:MaxSessions=10000",
-            "--Bufferscope:Limits:MaxWatchBytes=65536");
+            "--Bufferscope:Limits:MaxWatchBytes=65536",
+            "--Bufferscope:Kernels:Warm=1");
         Http = Server.Client();
     }
 

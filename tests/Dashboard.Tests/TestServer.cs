@@ -42,8 +42,10 @@ public sealed class TestServer : IAsyncDisposable
         var data = settings.FirstOrDefault(s => s.StartsWith("--Bufferscope:DataDirectory=", StringComparison.Ordinal))?.Split('=', 2)[1];
         var ownsData = data is null;
         data ??= NewDataDirectory();
+        // No warm kernel unless asked for: most servers here live for one test and make few sessions,
+        // and a kernel started for nothing is a second of CPU the tests beside it need.
         var app = DashboardWebApplication.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning",
-            $"--Bufferscope:AccessToken={token}", $"--Bufferscope:DataDirectory={data}", .. settings]);
+            $"--Bufferscope:AccessToken={token}", $"--Bufferscope:DataDirectory={data}", "--Bufferscope:Kernels:Warm=0", .. settings]);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TestServer(app, new Uri(address), token, data, ownsData);

@@ -31,7 +31,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Server = await TestServer.StartAsync("--Bufferscope:Limits:RunsPerMinute=100000", "--Bufferscope:Limits:MaxSessions=1000");
+        Server = await TestServer.StartAsync("--Bufferscope:Limits:RunsPerMinute=100000", "--Bufferscope:Limits:MaxSessions=1000", "--Bufferscope:Kernels:Warm=1");
         Http = Server.Client();
         Directory.CreateDirectory(Screenshots);
         // This VM is slow and a page's first render pulls MudBlazor's scripts: waits allow 15 s.
