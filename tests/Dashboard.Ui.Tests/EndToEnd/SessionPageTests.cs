@@ -117,6 +117,7 @@ public sealed class SessionPageTests(BrowserFixture browser)
         await browser.RunAsync(session.Id, "import bufferscope\nframe = bufferscope.MemBuf([8], 'B')\nmv = memoryview(frame)");
         var page = await browser.NewPageAsync();
         await page.GotoAsync("/");
+        await Expect(page.GetByTestId("kernel-busy").First).ToContainTextAsync("kernel idle");
         await page.GetByTestId("delete-busy").First.ClickAsync();
         await Expect(page.GetByTestId("delete-blocked")).ToContainTextAsync("live export");
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "sessions.png") });
