@@ -44,6 +44,12 @@ public sealed class BufferscopeOptions
 /// <summary>Configuration section <c>Bufferscope:Kernels</c>: the process each session runs in.</summary>
 public sealed class KernelOptions
 {
+    /// <summary>
+    /// A kernel's private memory at most (RLIMIT_DATA): past it, that kernel's Python raises
+    /// MemoryError and the kernel lives on. Buffers on tmpfs do not count (MaxTotalBytes bounds them).
+    /// </summary>
+    public long MaxMemoryBytes { get; set; } = 4L << 30;
+
     /// <summary>Kernels kept started ahead of need, so a new session does not wait for a process start.</summary>
     public int Warm { get; set; } = 1;
 

@@ -35,6 +35,14 @@ public static class KernelHost
             ? JsonSerializer.Deserialize<BufferscopeOptions>(json) ?? new BufferscopeOptions()
             : new BufferscopeOptions();
 
+        if (options.Kernels.MaxMemoryBytes > 0)
+        {
+            // Before Python starts, so every allocation of user code counts against it.
+            var limit = new Native.LibC.RLimit { Current = (ulong)options.Kernels.MaxMemoryBytes, Maximum = (ulong)options.Kernels.MaxMemoryBytes };
+            if (Native.LibC.setrlimit(Native.LibC.RLIMIT_DATA, limit) != 0)
+                await Console.Error.WriteLineAsync($"bufferscope kernel: could not limit memory to {options.Kernels.MaxMemoryBytes} bytes (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()})");
+        }
+
         BufferscopeCore core;
         try
         {

@@ -23,6 +23,17 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, SetLastError = true)] internal static partial nint mmap(nint addr, nuint length, int prot, int flags, int fd, nint offset);
     [LibraryImport(Lib)] internal static partial int munmap(nint addr, nuint length);
     internal const int SIGKILL = 9;
+    internal const int RLIMIT_DATA = 2;
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct RLimit
+    {
+        public ulong Current; // rlim_cur
+        public ulong Maximum; // rlim_max
+    }
+
+    [LibraryImport(Lib, SetLastError = true)] internal static partial int setrlimit(int resource, in RLimit limit);
+
     /// <summary>kill(2); a negative pid signals the whole process group.</summary>
     [LibraryImport(Lib)] internal static partial int kill(int pid, int signal);
 

@@ -139,6 +139,20 @@ public sealed class KernelProcessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MemoryLimit_IsAMemoryErrorInThatKernel_WhichLivesOn()
+    {
+        var kernel = await StartAsync("bounded", new BufferscopeOptions { Kernels = new KernelOptions { MaxMemoryBytes = 1L << 30 } });
+
+        var big = await Run(kernel, "b = bytearray(2 << 30)");
+        var many = await Run(kernel, "chunks = [bytearray(1 << 20) for _ in range(1500)]");
+
+        Assert.Equal("MemoryError", big.Error?.Type);
+        Assert.Equal("MemoryError", many.Error?.Type);
+        Assert.Equal("2", (await Run(kernel, "chunks = None\n1 + 1")).Result);
+        Assert.False(kernel.Exited.IsCompleted);
+    }
+
+    [Fact]
     public async Task OneKernelSleeping_DoesNotDelayAnother()
     {
         var sleeper = await StartAsync("sleeper");
