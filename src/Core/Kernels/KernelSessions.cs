@@ -260,7 +260,9 @@ public sealed class KernelSessions : IAsyncDisposable
     public async Task<IReadOnlyList<BufferDescriptor>> ListBuffersAsync(string sessionId)
     {
         var session = Find(sessionId);
-        if (session.Restarting || session.Kernel.Exited.IsCompleted)
+        // A restart's new kernel answers as soon as it runs (a list asked for on its first rebound
+        // buffer's event must see it: seen in CI); the dead one's buffers are what the server kept.
+        if (session.Kernel.Exited.IsCompleted)
             return [.. session.Known.Values.Select(d => d with { Exports = 0, Views = [] }).OrderBy(d => d.Id)];
         var buffers = await session.Kernel.Kernel.ListBuffersAsync(CancellationToken.None).ConfigureAwait(false);
         foreach (var d in buffers)
