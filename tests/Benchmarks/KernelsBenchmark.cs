@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Bufferscope.Dashboard;
+using Bufferscope.Dashboard.Tests;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,78 +20,65 @@ internal static class KernelsBenchmark
 
     public static async Task<int> RunAsync()
     {
-        var token = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
-        var data = Directory.CreateTempSubdirectory("bufferscope-bench-").FullName;
-        var app = DashboardWebApplication.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning",
-            $"--Bufferscope:AccessToken={token}", $"--Bufferscope:DataDirectory={data}", "--Bufferscope:Limits:RunsPerMinute=100000"]);
-        await app.StartAsync();
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(2) };
-        http.DefaultRequestHeaders.Authorization = new("Bearer", token);
-        try
+        // The pool as shipped: one warm kernel.
+        await using var server = await TestServer.StartAsync("--Bufferscope:Limits:RunsPerMinute=100000", "--Bufferscope:Kernels:Warm=1");
+        using var http = server.Client();
+        http.Timeout = TimeSpan.FromMinutes(2);
+        // Create: each after the pool has had time to start the next warm kernel (a user does
+        // not create twenty sessions a second; back to back, the pool runs dry and it is a cold start).
+        var creates = new List<double>();
+        var ids = new List<string>();
+        await Task.Delay(2000);
+        for (var i = 0; i < Sessions; i++)
         {
-            // Create: each after the pool has had time to start the next warm kernel (a user does
-            // not create twenty sessions a second; back to back, the pool runs dry and it is a cold start).
-            var creates = new List<double>();
-            var ids = new List<string>();
-            await Task.Delay(2000);
-            for (var i = 0; i < Sessions; i++)
-            {
-                var clock = Stopwatch.StartNew();
-                ids.Add(await NewSession(http, $"bench{i}"));
-                creates.Add(clock.Elapsed.TotalMilliseconds);
-                await Task.Delay(1500);
-            }
+            var clock = Stopwatch.StartNew();
+            ids.Add(await NewSession(http, $"bench{i}"));
+            creates.Add(clock.Elapsed.TotalMilliseconds);
+            await Task.Delay(1500);
+        }
 
-            var runs = new List<double>();
+        var runs = new List<double>();
+        await Run(http, ids[0], "1 + 1");
+        for (var i = 0; i < 200; i++)
+        {
+            var clock = Stopwatch.StartNew();
             await Run(http, ids[0], "1 + 1");
-            for (var i = 0; i < 200; i++)
-            {
-                var clock = Stopwatch.StartNew();
-                await Run(http, ids[0], "1 + 1");
-                runs.Add(clock.Elapsed.TotalMilliseconds);
-            }
-
-            var restarts = new List<double>();
-            for (var i = 0; i < 5; i++)
-            {
-                var clock = Stopwatch.StartNew();
-                await http.PostAsJsonAsync($"/api/sessions/{ids[1]}/run", new { code = "import ctypes\nctypes.string_at(0)" });
-                (await http.PostAsync($"/api/sessions/{ids[1]}/restart", null)).EnsureSuccessStatusCode();
-                await Run(http, ids[1], "1 + 1");
-                restarts.Add(clock.Elapsed.TotalMilliseconds);
-                await Task.Delay(1500); // the pool starts a warm kernel again
-            }
-
-            var rss = new List<double>();
-            foreach (var id in ids.Skip(2))
-            {
-                var session = await http.GetFromJsonAsync<JsonElement>($"/api/sessions/{id}");
-                var pid = session.GetProperty("kernel").GetProperty("pid").GetInt32();
-                var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-                rss.Add(long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0);
-            }
-
-            var others = new List<double>();
-            for (var i = 0; i < 20; i++)
-            {
-                var sleeping = http.PostAsJsonAsync($"/api/sessions/{ids[2]}/run", new { code = "import time\ntime.sleep(0.5)" });
-                await Task.Delay(100);
-                var clock = Stopwatch.StartNew();
-                await Run(http, ids[3], "1 + 1");
-                others.Add(clock.Elapsed.TotalMilliseconds);
-                await sleeping;
-            }
-
-            Console.WriteLine($"kernels: create p50 {P(creates, 0.5):F1} ms (warm pool), p99 {P(creates, 0.99):F1} ms; run 1+1 p50 {P(runs, 0.5):F2} ms; " +
-                $"crash to restarted p50 {P(restarts, 0.5):F0} ms; idle kernel {P(rss, 0.5):F0} MiB RSS; other session's 1+1 while one sleeps p50 {P(others, 0.5):F2} ms");
+            runs.Add(clock.Elapsed.TotalMilliseconds);
         }
-        finally
+
+        var restarts = new List<double>();
+        for (var i = 0; i < 5; i++)
         {
-            await app.StopAsync();
-            await app.DisposeAsync();
-            Directory.Delete(data, recursive: true);
+            var clock = Stopwatch.StartNew();
+            await http.PostAsJsonAsync($"/api/sessions/{ids[1]}/run", new { code = "import ctypes\nctypes.string_at(0)" });
+            (await http.PostAsync($"/api/sessions/{ids[1]}/restart", null)).EnsureSuccessStatusCode();
+            await Run(http, ids[1], "1 + 1");
+            restarts.Add(clock.Elapsed.TotalMilliseconds);
+            await Task.Delay(1500); // the pool starts a warm kernel again
         }
+
+        var rss = new List<double>();
+        foreach (var id in ids.Skip(2))
+        {
+            var session = await http.GetFromJsonAsync<JsonElement>($"/api/sessions/{id}");
+            var pid = session.GetProperty("kernel").GetProperty("pid").GetInt32();
+            var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            rss.Add(long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0);
+        }
+
+        var others = new List<double>();
+        for (var i = 0; i < 20; i++)
+        {
+            var sleeping = http.PostAsJsonAsync($"/api/sessions/{ids[2]}/run", new { code = "import time\ntime.sleep(0.5)" });
+            await Task.Delay(100);
+            var clock = Stopwatch.StartNew();
+            await Run(http, ids[3], "1 + 1");
+            others.Add(clock.Elapsed.TotalMilliseconds);
+            await sleeping;
+        }
+
+        Console.WriteLine($"kernels: create p50 {P(creates, 0.5):F1} ms (warm pool), p99 {P(creates, 0.99):F1} ms; run 1+1 p50 {P(runs, 0.5):F2} ms; " +
+            $"crash to restarted p50 {P(restarts, 0.5):F0} ms; idle kernel {P(rss, 0.5):F0} MiB RSS; other session's 1+1 while one sleeps p50 {P(others, 0.5):F2} ms");
         return 0;
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Bufferscope.Dashboard;
+using Bufferscope.Dashboard.Tests;
 using Bufferscope.Dashboard.Hubs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -19,28 +20,18 @@ namespace Bufferscope.Benchmarks;
 internal static class LiveBenchmark
 {
     // Every client is the token's holder, as a benchmark's clients are: let 50 of them connect.
-    private static readonly string Token = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+    private static readonly string Token = TestServer.NewToken();
     private static readonly string[] Settings = ["--Logging:LogLevel:Default=Warning", $"--Bufferscope:AccessToken={Token}", "--Bufferscope:Limits:MaxConnectionsPerClient=64"];
 
     public static async Task<int> RunAsync()
     {
-        var data = Directory.CreateTempSubdirectory("bufferscope-bench-").FullName;
-        var app = DashboardWebApplication.Build(["--urls", "http://127.0.0.1:0", $"--Bufferscope:DataDirectory={data}", .. Settings]);
-        await app.StartAsync();
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        await using var server = await TestServer.StartAsync([.. Settings, "--Bufferscope:Kernels:Warm=1"]);
+        var address = server.BaseAddress;
         using var http = Client(address);
-        try
-        {
-            var only = Environment.GetEnvironmentVariable("LIVE_ONLY");
-            if (only is null or "latency") await Latency(http, address);
-            if (only is null or "fanout") await Fanout(http, address);
-            if (only is null or "idle") await Idle();
-        }
-        finally
-        {
-            await app.StopAsync();
-            Directory.Delete(data, recursive: true);
-        }
+        var only = Environment.GetEnvironmentVariable("LIVE_ONLY");
+        if (only is null or "latency") await Latency(http, address);
+        if (only is null or "fanout") await Fanout(http, address);
+        if (only is null or "idle") await Idle();
         return 0;
     }
 
