@@ -36,12 +36,10 @@ public static class DashboardWebApplication
 
         var services = builder.Services;
         services.AddSingleton(options);
-        services.AddSingleton(_ => PythonInstallation.Probe(options.Python.Executable));
-        services.AddSingleton(sp =>
-        {
-            sp.GetRequiredService<PythonInstallation>(); // a bad interpreter is refused before any kernel tries it
-            return new KernelSessions(options, KernelCommand.ForAssembly(typeof(DashboardWebApplication).Assembly.Location));
-        });
+        // A bad default interpreter is refused here, before any kernel tries it.
+        services.AddSingleton(_ => new Interpreters(options.Python));
+        services.AddSingleton(sp => sp.GetRequiredService<Interpreters>().Default);
+        services.AddSingleton(sp => new KernelSessions(options, KernelCommand.ForAssembly(typeof(DashboardWebApplication).Assembly.Location), sp.GetRequiredService<Interpreters>()));
         builder.AddBufferscopeSecurity(options);
         // The key ring is kept in the data directory, 0700, as a notebook server keeps its cookie
         // secret; Data Protection's warning that it is not encrypted at rest says only that.
@@ -98,6 +96,7 @@ public static class DashboardWebApplication
         MemoryApi.Map(app);
         ConsoleApi.Map(app);
         StatusApi.Map(app);
+        InterpretersApi.Map(app);
         app.MapOpenApi();
         app.MapHub<BufferHub>(BufferHub.Path);
         // The UI's assets (MudBlazor, blazor.web.js) come from a build manifest named after the
@@ -134,9 +133,11 @@ public static class DashboardWebApplication
         try
         {
             // The interpreter is probed at boot, not at the first session: a bad one is reported now.
-            var python = app.Services.GetRequiredService<PythonInstallation>();
+            var interpreters = app.Services.GetRequiredService<Interpreters>();
             app.Services.GetRequiredService<KernelSessions>();
-            app.Logger.LogInformation("Kernels embed Python {Version} from {Library}", python.Version, python.Library);
+            app.Logger.LogInformation("Kernels embed Python {Version} from {Library}", interpreters.Default.Version, interpreters.Default.Library);
+            foreach (var broken in interpreters.All.Where(i => i.Error is not null))
+                app.Logger.LogWarning("Interpreter {Executable} (Bufferscope:Python:Interpreters) does not work, and sessions cannot use it: {Error}", broken.Executable, broken.Error);
         }
         catch (PythonStartException e)
         {

@@ -48,8 +48,11 @@ public sealed partial class KernelProcess : IAsyncDisposable
     /// <summary>Each batch of the session's changes, in order, on the RPC's thread.</summary>
     public event Action<IReadOnlyList<BufferEvent>>? Changed;
 
-    /// <summary>Starts a kernel without a session; <see cref="IKernel.OpenSessionAsync"/> gives it one.</summary>
-    public static async Task<KernelProcess> StartAsync(KernelCommand command, string runDirectory, BufferscopeOptions options, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Starts a kernel without a session (<see cref="IKernel.OpenSessionAsync"/> gives it one), on
+    /// <paramref name="python"/> or else the options' interpreter.
+    /// </summary>
+    public static async Task<KernelProcess> StartAsync(KernelCommand command, string runDirectory, BufferscopeOptions options, string? python = null, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(runDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var socketPath = Path.Combine(runDirectory, $"k-{Guid.NewGuid().ToString("n")[..12]}.sock");
@@ -68,6 +71,8 @@ public sealed partial class KernelProcess : IAsyncDisposable
             start.ArgumentList.Add(a);
         var settings = JsonSerializer.SerializeToNode(options)!;
         settings[nameof(BufferscopeOptions.AccessToken)] = null;
+        if (python is not null)
+            settings[nameof(BufferscopeOptions.Python)]![nameof(Python.PythonOptions.Executable)] = python;
         start.Environment[KernelHost.OptionsVariable] = settings.ToJsonString();
         start.Environment.Remove("BUFFERSCOPE_TOKEN"); // user code runs there: it has no use for the server's secret
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };

@@ -4,8 +4,10 @@ using Bufferscope.Core.Sessions;
 namespace Bufferscope.Core.Kernels;
 
 /// <summary>One session as the server keeps it: its kernel, the buffers it mirrors, when it was last asked for.</summary>
-internal sealed class KernelSession(SessionInfo info, string memoryDirectory)
+internal sealed class KernelSession(SessionInfo info, string memoryDirectory, Python.PythonInstallation python)
 {
+    /// <summary>The interpreter its kernels run: the one it was created with, through every restart.</summary>
+    public Python.PythonInstallation Python { get; } = python;
     public SessionInfo Info { get; } = info;
     public string Id => Info.Id;
     /// <summary>Its kernel's place among the server's: that kernel's buffer ids start at ordinal × <see cref="KernelSessions.IdsPerKernel"/>. New with each kernel.</summary>

@@ -35,9 +35,10 @@ public sealed class KernelSessions : IAsyncDisposable
     private int _starting;
     private long _ordinals;
 
-    public KernelSessions(BufferscopeOptions options, KernelCommand command)
+    public KernelSessions(BufferscopeOptions options, KernelCommand command, Interpreters interpreters)
     {
         _options = options;
+        Interpreters = interpreters;
         _command = command;
         const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
         _runDirectory = Directory.CreateDirectory(Path.Combine(options.DataDirectoryPath, "run"), ownerOnly).FullName;
@@ -45,20 +46,25 @@ public sealed class KernelSessions : IAsyncDisposable
         _memoryRoot = Directory.CreateDirectory(options.Kernels.MemoryDirectoryPath, ownerOnly).FullName;
         _memoryDirectory = Directory.CreateDirectory(Path.Combine(_memoryRoot, $"server-{Environment.ProcessId}-{Guid.NewGuid().ToString("n")[..8]}"), ownerOnly).FullName;
         Events = new EventFeed(options.FrameInterval);
-        _pool = new KernelPool(() => KernelProcess.StartAsync(_command, _runDirectory, _options), options.Kernels.Warm);
+        _pool = new KernelPool(() => KernelProcess.StartAsync(_command, _runDirectory, _options, interpreters.Default.Executable), options.Kernels.Warm);
     }
 
     private readonly KernelPool _pool;
+
+    /// <summary>What sessions may run on; the warm pool holds kernels of the default only.</summary>
+    public Interpreters Interpreters { get; }
 
     /// <summary>Every session's changes; subscribe per session.</summary>
     public EventFeed Events { get; }
 
     // ---- sessions -----------------------------------------------------------------------------
 
-    public async Task<SessionInfo> CreateAsync(string? name)
+    /// <summary>A session named <paramref name="name"/>, its kernel on <paramref name="python"/> (an allowed interpreter's path; null: the default).</summary>
+    public async Task<SessionInfo> CreateAsync(string? name, string? python = null)
     {
         var limits = _options.Limits;
         SessionInfo.CheckName(name, limits);
+        var installation = Interpreters.Resolve(python);
         lock (_createLock)
         {
             if (_sessions.Count + _starting >= limits.MaxSessions)
@@ -68,7 +74,7 @@ public sealed class KernelSessions : IAsyncDisposable
         try
         {
             var info = new SessionInfo(Guid.NewGuid().ToString("n")[..12], name, DateTimeOffset.UtcNow);
-            var session = new KernelSession(info, Path.Combine(_memoryDirectory, info.Id));
+            var session = new KernelSession(info, Path.Combine(_memoryDirectory, info.Id), installation);
             await StartKernelAsync(session).ConfigureAwait(false);
             _sessions[info.Id] = session;
             return info;
@@ -83,7 +89,9 @@ public sealed class KernelSessions : IAsyncDisposable
     private async Task StartKernelAsync(KernelSession session)
     {
         var ordinal = Interlocked.Increment(ref _ordinals);
-        var kernel = await _pool.TakeAsync().ConfigureAwait(false);
+        var kernel = session.Python == Interpreters.Default
+            ? await _pool.TakeAsync().ConfigureAwait(false)
+            : await KernelProcess.StartAsync(_command, _runDirectory, _options, session.Python.Executable).ConfigureAwait(false);
         try { await kernel.Kernel.OpenSessionAsync(session.Id, session.Info.Name, session.MemoryDirectory, ordinal * IdsPerKernel, CancellationToken.None).ConfigureAwait(false); }
         catch
         {

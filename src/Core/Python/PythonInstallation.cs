@@ -8,8 +8,14 @@ namespace Bufferscope.Core.Python;
 /// running it isolated (<c>-I</c>) so no user site or environment variable changes the answer.
 /// </summary>
 public sealed record PythonInstallation(
-    string Executable, Version Version, string Library, string BasePrefix, bool Shared)
+    string Executable, Version Version, string Library, string BasePrefix, bool Shared, string Prefix)
 {
+    /// <summary>
+    /// A virtual environment's <c>bin/python</c>: started with it as program_name, an isolated
+    /// interpreter finds its <c>pyvenv.cfg</c> and puts its site-packages on <c>sys.path</c>.
+    /// </summary>
+    public bool IsVirtualEnvironment => !string.Equals(Prefix, BasePrefix, StringComparison.Ordinal);
+
     public static readonly Version Minimum = new(3, 11);
 
     private const string ProbeScript = """
@@ -17,7 +23,7 @@ public sealed record PythonInstallation(
         v = sysconfig.get_config_var
         print(json.dumps({"version": "%d.%d.%d" % sys.version_info[:3], "libdir": v("LIBDIR") or "",
             "soname": v("INSTSONAME") or v("LDLIBRARY") or "", "shared": bool(v("Py_ENABLE_SHARED")),
-            "base_prefix": sys.base_prefix, "executable": sys.executable}))
+            "base_prefix": sys.base_prefix, "prefix": sys.prefix, "executable": sys.executable}))
         """;
 
     public static PythonInstallation Probe(string executable)
@@ -55,7 +61,7 @@ public sealed record PythonInstallation(
         var version = Version.Parse(root.GetProperty("version").GetString()!);
         var shared = root.GetProperty("shared").GetBoolean();
         var library = Path.Combine(root.GetProperty("libdir").GetString()!, root.GetProperty("soname").GetString()!);
-        var installation = new PythonInstallation(executable, version, library, root.GetProperty("base_prefix").GetString()!, shared);
+        var installation = new PythonInstallation(executable, version, library, root.GetProperty("base_prefix").GetString()!, shared, root.GetProperty("prefix").GetString()!);
         installation.Validate();
         return installation;
     }

@@ -19,6 +19,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
         var (status, title, detail) = exception switch
         {
             BufferSpecException e => (400, "Invalid buffer", e.Detail),
+            InterpreterNotAllowedException e => (400, "Interpreter not allowed", e.Message.Split(" (Parameter")[0]),
             ArgumentOutOfRangeException e => (400, "Out of range", e.Message.Split(" (Parameter")[0]),
             BadHttpRequestException { InnerException: JsonException json } e => (e.StatusCode, "Invalid JSON", $"{e.Message} {json.Message}"),
             BadHttpRequestException e => (e.StatusCode, e.StatusCode == 413 ? "Too large" : "Bad request", e.Message),

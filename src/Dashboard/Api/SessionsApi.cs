@@ -12,10 +12,10 @@ public static class SessionsApi
 
         sessions.MapPost("/", async (CreateSessionRequest request, KernelSessions all) =>
         {
-            var created = await all.CreateAsync(request.Name);
+            var created = await all.CreateAsync(request.Name, request.Python);
             var session = SessionDto.From(created, all.Status(created.Id));
             return Results.Created($"/api/sessions/{session.Id}", session);
-        }).WithSummary("Create a session: its own kernel process, Python namespace and console");
+        }).WithSummary("Create a session: its own kernel process (on an allowed interpreter: GET /api/interpreters), Python namespace and console");
 
         sessions.MapGet("/", (KernelSessions all) => all.List().Select(s => SessionDto.From(s, all.Status(s.Id))));
 

@@ -75,8 +75,11 @@ public sealed class BufferscopeClient : IBufferscopeClient, IAsyncDisposable
     public Task<SessionDto> GetSessionAsync(string sessionId, CancellationToken cancellationToken = default) =>
         SendAsync<SessionDto>(HttpMethod.Get, $"api/sessions/{Uri.EscapeDataString(sessionId)}", null, cancellationToken);
 
-    public Task<SessionDto> CreateSessionAsync(string name, CancellationToken cancellationToken = default) =>
-        SendAsync<SessionDto>(HttpMethod.Post, "api/sessions", JsonContent.Create(new CreateSessionRequest(name)), cancellationToken);
+    public Task<SessionDto> CreateSessionAsync(string name, string? python = null, CancellationToken cancellationToken = default) =>
+        SendAsync<SessionDto>(HttpMethod.Post, "api/sessions", JsonContent.Create(new CreateSessionRequest(name, python)), cancellationToken);
+
+    public Task<IReadOnlyList<InterpreterDto>> ListInterpretersAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<IReadOnlyList<InterpreterDto>>(HttpMethod.Get, "api/interpreters", null, cancellationToken);
 
     public Task DeleteSessionAsync(string sessionId, bool force, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Delete, $"api/sessions/{Uri.EscapeDataString(sessionId)}?force={(force ? "true" : "false")}", null, cancellationToken);

@@ -21,7 +21,9 @@ public interface IBufferscopeClient
 
     Task<IReadOnlyList<SessionDto>> ListSessionsAsync(CancellationToken cancellationToken = default);
     Task<SessionDto> GetSessionAsync(string sessionId, CancellationToken cancellationToken = default);
-    Task<SessionDto> CreateSessionAsync(string name, CancellationToken cancellationToken = default);
+    /// <summary>A session on <paramref name="python"/> (an executable <see cref="ListInterpretersAsync"/> lists; null: the default).</summary>
+    Task<SessionDto> CreateSessionAsync(string name, string? python = null, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<InterpreterDto>> ListInterpretersAsync(CancellationToken cancellationToken = default);
     Task DeleteSessionAsync(string sessionId, bool force, CancellationToken cancellationToken = default);
     /// <summary>A fresh kernel for the session, its buffers bound again over the same memory.</summary>
     Task<RestartDto> RestartSessionAsync(string sessionId, CancellationToken cancellationToken = default);

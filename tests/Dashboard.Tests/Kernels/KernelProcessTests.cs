@@ -20,7 +20,7 @@ public sealed class KernelProcessTests : IAsyncLifetime
     private async Task<KernelProcess> StartAsync(string name = "k", BufferscopeOptions? options = null)
     {
         var command = KernelCommand.ForAssembly(typeof(DashboardWebApplication).Assembly.Location);
-        var kernel = await KernelProcess.StartAsync(command, _run, options ?? new BufferscopeOptions(), Ct);
+        var kernel = await KernelProcess.StartAsync(command, _run, options ?? new BufferscopeOptions(), cancellationToken: Ct);
         _kernels.Add(kernel);
         await kernel.Kernel.OpenSessionAsync(Guid.NewGuid().ToString("n")[..12], name, memoryDirectory: null, idsFrom: 0, Ct);
         return kernel;
@@ -42,15 +42,7 @@ public sealed class KernelProcessTests : IAsyncLifetime
         Assert.Equal("2", (await Run(kernel, "1 + 1")).Result);
     }
 
-    /// <summary>Debian's python3 and every pyenv CPython 3.11-3.13 shared build on this machine.</summary>
-    public static TheoryData<string> Interpreters()
-    {
-        var pyenv = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".pyenv", "versions");
-        var found = Directory.Exists(pyenv)
-            ? Directory.GetDirectories(pyenv, "3.1*").Where(d => Path.GetFileName(d).Split('.')[1] is "11" or "12" or "13").Select(d => Path.Combine(d, "bin", "python3")).Where(File.Exists)
-            : [];
-        return [Core.Python.PythonOptions.DefaultExecutable, .. found.Order()];
-    }
+    public static TheoryData<string> Interpreters() => [.. PythonBuilds.Present()];
 
     [Theory]
     [MemberData(nameof(Interpreters))]

@@ -8,7 +8,8 @@ public sealed record SessionDto(string Id, string Name, DateTimeOffset CreatedAt
     public static SessionDto From(SessionInfo s, KernelStatus? kernel = null) => new(s.Id, s.Name, s.CreatedAt, kernel is null ? null : KernelDto.From(kernel));
 }
 
-public sealed record CreateSessionRequest(string? Name);
+/// <summary>POST /api/sessions: a name, and the interpreter's path (one GET /api/interpreters lists; null: the default).</summary>
+public sealed record CreateSessionRequest(string? Name, string? Python = null);
 
 /// <summary>A session's kernel: state starting|idle|busy|dead|restarting, its process, its interpreter, how the last one ended.</summary>
 public sealed record KernelDto(string State, int? Pid, KernelPythonDto? Python, KernelExitDto? LastExit)
