@@ -25,9 +25,13 @@ public sealed record BufferDescriptor(
     public static BufferDescriptor Of(Exporter e) => new(
         e.Id, e.Name, e.Layout.Format.Text, e.Layout.ItemSize, e.Layout.ShapeArray(), e.Layout.StridesArray(),
         e.Layout.Offset, e.Layout.NBytes, e.Layout.Order, e.ReadOnly,
-        new MemorySourceInfo(e.Memory.Kind, e.Memory.Location, e.Memory.ChangesFromOutside),
+        new MemorySourceInfo(e.Memory.Kind, e.Memory.Location, e.Memory.ChangesFromOutside, e.Memory.DiesWithProcess),
         e.ItemAddress, e.Memory.Length, e.Exports, e.Views(), e.SessionId, e.CreatedAt);
 }
 
-/// <summary>Where a buffer's memory lives; <see cref="ChangesFromOutside"/> when another process can write it.</summary>
-public sealed record MemorySourceInfo(string Kind, string? Location, bool ChangesFromOutside);
+/// <summary>
+/// Where a buffer's memory lives; <see cref="ChangesFromOutside"/> when another process can write
+/// it; <see cref="DiesWithKernel"/> when it is the kernel process's own memory (managed): the
+/// server reads it through the kernel's socket, and it is gone when the kernel is.
+/// </summary>
+public sealed record MemorySourceInfo(string Kind, string? Location, bool ChangesFromOutside, bool DiesWithKernel = false);

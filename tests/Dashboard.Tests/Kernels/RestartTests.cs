@@ -29,6 +29,8 @@ public sealed class RestartTests(ServerFixture server)
         // A dead kernel's buffers are still listed, from what the server kept of them.
         var listed = await server.Http.GetFromJsonAsync<BufferDto[]>($"/api/sessions/{s.Id}/buffers", ServerFixture.Json, Ct);
         Assert.Equal(["api", "mine", "kept"], listed!.Select(b => b.Name));
+        // Each descriptor says whether its memory went with the kernel: only the managed one did.
+        Assert.Equal([false, false, true], listed!.Select(b => b.Source.DiesWithKernel));
 
         var restart = await server.Http.PostAsync($"/api/sessions/{s.Id}/restart", null, Ct);
         Assert.True(restart.IsSuccessStatusCode, await restart.Content.ReadAsStringAsync(Ct));

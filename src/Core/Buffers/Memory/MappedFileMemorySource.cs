@@ -66,6 +66,7 @@ public unsafe class MappedFileMemorySource : MemorySource
     public override string Kind => "mmap";
     public override string? Location => _path;
     public override bool ChangesFromOutside => true;
+    public override bool DiesWithProcess => false; // a file: the server maps it too, and a new kernel attaches it
 
     protected override void Free()
     {

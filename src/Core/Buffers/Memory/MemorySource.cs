@@ -17,6 +17,11 @@ public abstract class MemorySource : IDisposable
     public virtual string? Location => null;
     /// <summary>True when another process can change the bytes (mapped files, shared memory): watchers must poll.</summary>
     public virtual bool ChangesFromOutside => false;
+    /// <summary>
+    /// True when the bytes live in this process's own memory (managed arrays, anonymous native
+    /// memory), so they end with it; false when they are in a file or segment others can map.
+    /// </summary>
+    public virtual bool DiesWithProcess => true;
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
     public unsafe Span<byte> Bytes(long offset, int length) => new((byte*)Address + offset, length);
