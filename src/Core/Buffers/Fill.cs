@@ -43,7 +43,7 @@ public static class Fill
         switch (fill.Kind)
         {
             case "zeros":
-                if (memory is not NativeMemorySource and not ManagedMemorySource) // those start zeroed
+                if (!memory.StartsZeroed) // clearing fresh memory would touch every page of it for nothing
                     System.Runtime.InteropServices.NativeMemory.Clear(start, (nuint)memory.Length);
                 break;
             case "pattern":

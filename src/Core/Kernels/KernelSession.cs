@@ -23,6 +23,10 @@ internal sealed class KernelSession(SessionInfo info, string memoryDirectory, Py
     /// <summary>Runs in flight: busy while above zero.</summary>
     public int Running;
     public volatile bool Restarting;
+    /// <summary>Completes when the session's kernel is back after a restart or a server start; calls wait for it.</summary>
+    public Task Ready { get; set; } = Task.CompletedTask;
+    /// <summary>The number of its latest console run (history's n).</summary>
+    public long LastRun;
     public KernelExit? LastExit;
     public SemaphoreSlim MirrorLock { get; } = new(1, 1);
     public volatile bool Deleted;

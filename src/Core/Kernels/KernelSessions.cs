@@ -19,8 +19,14 @@ namespace Bufferscope.Core.Kernels;
 ///   kernel and, for watching, here: <see cref="BufferMirror"/>.
 /// - A kernel that dies is noticed at once (its process exit); its session stays, its buffers
 ///   mirrored as they were, and every later call says that the kernel died and how.
-/// - Deleting a session ends its kernel (shutdown, then kill) and removes its files; disposing
-///   this ends them all. No kernel and no file outlives the server.
+/// - Sessions outlive the server (<see cref="SessionStore"/>): each session, its interpreter, its
+///   buffers as last described and its console history are kept in the data directory as they
+///   change. At a stop the kernels end and the native buffers' files are saved from tmpfs to the
+///   data directory (their data only, never their holes); at the next start each session comes
+///   back with its id, a fresh kernel and its buffers bound again over that memory. Until its
+///   kernel is back a session says "restarting", and calls on it wait for it.
+/// - Deleting a session ends its kernel (shutdown, then kill) and removes its files and rows;
+///   stopping ends every kernel and leaves nothing on tmpfs. No kernel outlives the server.
 /// </summary>
 public sealed class KernelSessions : IAsyncDisposable
 {
@@ -31,9 +37,13 @@ public sealed class KernelSessions : IAsyncDisposable
     private readonly string _runDirectory;
     private readonly string _memoryRoot;
     private readonly string _memoryDirectory;
+    private readonly string _savedDirectory;
+    private readonly SessionStore _store;
     private readonly Lock _createLock = new();
     private int _starting;
-    private long _ordinals;
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
+    /// <summary>Runs kept in a session's history; older ones are dropped.</summary>
+    public const int MaxHistory = 10_000;
 
     public KernelSessions(BufferscopeOptions options, KernelCommand command, Interpreters interpreters)
     {
@@ -42,12 +52,24 @@ public sealed class KernelSessions : IAsyncDisposable
         _command = command;
         const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
         _runDirectory = Directory.CreateDirectory(Path.Combine(options.DataDirectoryPath, "run"), ownerOnly).FullName;
-        // One directory per server, so servers sharing the root (tests) never remove each other's files.
+        // One directory per data directory, so servers sharing the root (tests) never touch each
+        // other's files, and a server killed outright finds its sessions' memory again at its next start.
         _memoryRoot = Directory.CreateDirectory(options.Kernels.MemoryDirectoryPath, ownerOnly).FullName;
-        _memoryDirectory = Directory.CreateDirectory(Path.Combine(_memoryRoot, $"server-{Environment.ProcessId}-{Guid.NewGuid().ToString("n")[..8]}"), ownerOnly).FullName;
+        var data = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(options.DataDirectoryPath)))[..16];
+        _memoryDirectory = Directory.CreateDirectory(Path.Combine(_memoryRoot, $"data-{data}"), ownerOnly).FullName;
+        _savedDirectory = Directory.CreateDirectory(Path.Combine(options.DataDirectoryPath, "sessions"), ownerOnly).FullName;
+        _store = new SessionStore(options.DataDirectoryPath);
         Events = new EventFeed(options.FrameInterval);
         _pool = new KernelPool(() => KernelProcess.StartAsync(_command, _runDirectory, _options, interpreters.Default.Executable), options.Kernels.Warm);
+        Restored = RestoreAllAsync(Load());
     }
+
+    /// <summary>Completes when every stored session has its kernel again (or was given up, with a warning).</summary>
+    public Task Restored { get; }
+
+    /// <summary>What went wrong bringing stored sessions back; each also stays in the store for the next start.</summary>
+    public IReadOnlyList<string> RestoreWarnings => _restoreWarnings;
+    private readonly List<string> _restoreWarnings = [];
 
     private readonly KernelPool _pool;
 
@@ -76,6 +98,7 @@ public sealed class KernelSessions : IAsyncDisposable
             var info = new SessionInfo(Guid.NewGuid().ToString("n")[..12], name, DateTimeOffset.UtcNow);
             var session = new KernelSession(info, Path.Combine(_memoryDirectory, info.Id), installation);
             await StartKernelAsync(session).ConfigureAwait(false);
+            _store.AddSession(info, installation.Executable);
             _sessions[info.Id] = session;
             return info;
         }
@@ -88,7 +111,7 @@ public sealed class KernelSessions : IAsyncDisposable
     /// <summary>A new kernel for the session, with a fresh range of buffer ids (old ids never name a new buffer).</summary>
     private async Task StartKernelAsync(KernelSession session)
     {
-        var ordinal = Interlocked.Increment(ref _ordinals);
+        var ordinal = _store.Next("kernel_ordinal"); // kept across restarts: an old id never names a new buffer
         var kernel = session.Python == Interpreters.Default
             ? await _pool.TakeAsync().ConfigureAwait(false)
             : await KernelProcess.StartAsync(_command, _runDirectory, _options, session.Python.Executable).ConfigureAwait(false);
@@ -134,9 +157,15 @@ public sealed class KernelSessions : IAsyncDisposable
     public async Task<RestartResult> RestartAsync(string sessionId)
     {
         var session = Find(sessionId);
-        if (session.Restarting)
-            throw new LimitExceededException($"session '{session.Info.Name}' is restarting already");
-        session.Restarting = true;
+        await session.Ready.WaitAsync(ReadyTimeout).ConfigureAwait(false);
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (session)
+        {
+            if (session.Restarting)
+                throw new LimitExceededException($"session '{session.Info.Name}' is restarting already");
+            session.Restarting = true;
+            session.Ready = ready.Task;
+        }
         StateChanged(session);
         try
         {
@@ -147,41 +176,50 @@ public sealed class KernelSessions : IAsyncDisposable
             foreach (var mirror in session.Mirrors.Values)
                 mirror.Dispose();
             session.Mirrors.Clear();
-            var known = session.Known.Values.OrderBy(d => d.Id).ToList();
-            session.Known.Clear();
-            session.FreedIds.Clear();
             Interlocked.Exchange(ref session.Running, 0);
-
-            await StartKernelAsync(session).ConfigureAwait(false);
-            var rebound = new List<BufferDescriptor>();
-            var lost = new List<string>();
-            foreach (var before in known)
-            {
-                if (Rebind(before) is not { } spec)
-                {
-                    lost.Add($"{before.Name}: {before.Source.Kind} memory lives in its kernel's process, and went with it");
-                    continue;
-                }
-                try { rebound.Add(await session.Kernel.Kernel.CreateBufferAsync(spec, CancellationToken.None).ConfigureAwait(false)); }
-                catch (Exception e) when (KernelFault.Covers(e)) { lost.Add($"{before.Name}: {e.Message}"); }
-            }
-            foreach (var d in rebound)
-                session.Known[d.Id] = d;
-            return new RestartResult(rebound, lost);
+            return await StartAndRebindAsync(session).ConfigureAwait(false);
         }
         finally
         {
             session.Restarting = false;
+            ready.SetResult();
             StateChanged(session);
         }
     }
 
-    /// <summary>The spec that binds a buffer's name again over its memory, or null when its memory died with the kernel.</summary>
-    private static BufferSpec? Rebind(BufferDescriptor d)
+    /// <summary>A new kernel for the session, with every buffer it knew bound again to its name over the same memory.</summary>
+    private async Task<RestartResult> StartAndRebindAsync(KernelSession session)
     {
+        var known = session.Known.Values.OrderBy(d => d.Id).ToList();
+        session.Known.Clear();
+        session.FreedIds.Clear();
+        await StartKernelAsync(session).ConfigureAwait(false);
+        var rebound = new List<BufferDescriptor>();
+        var lost = new List<string>();
+        foreach (var before in known)
+        {
+            if (Rebind(before, session.MemoryDirectory) is not { } spec)
+            {
+                lost.Add($"{before.Name}: {before.Source.Kind} memory lives in its kernel's process, and went with it");
+                continue;
+            }
+            try { rebound.Add(await session.Kernel.Kernel.CreateBufferAsync(spec, CancellationToken.None).ConfigureAwait(false)); }
+            catch (Exception e) when (KernelFault.Covers(e)) { lost.Add($"{before.Name}: {e.Message}"); }
+        }
+        foreach (var d in rebound)
+            session.Known[d.Id] = d;
+        _store.ReplaceBuffers(session.Id, session.Known.Values);
+        return new RestartResult(rebound, lost);
+    }
+
+    /// <summary>The spec that binds a buffer's name again over its memory, or null when its memory died with the kernel.</summary>
+    private static BufferSpec? Rebind(BufferDescriptor d, string memoryDirectory)
+    {
+        // A native buffer's file is the session's, wherever the memory directory is now.
+        var native = d.Source.Location is { } location ? Path.Combine(memoryDirectory, Path.GetFileName(location)) : null;
         SourceSpec? source = d.Source.Kind switch
         {
-            "native" when d.Source.Location is { } file && File.Exists(file) => new SourceSpec { Kind = "native", Path = file },
+            "native" when native is not null && File.Exists(native) => new SourceSpec { Kind = "native", Path = native },
             "mmap" when d.Source.Location is { } file => new SourceSpec { Kind = "mmap", Path = file },
             "shm" when d.Source.Location is { } name => new SourceSpec { Kind = "shm", Name = name },
             _ => null,
@@ -204,6 +242,7 @@ public sealed class KernelSessions : IAsyncDisposable
     public async Task DeleteAsync(string sessionId, bool force = false)
     {
         var session = Find(sessionId);
+        await session.Ready.WaitAsync(ReadyTimeout).ConfigureAwait(false);
         if (!force && !session.Kernel.Exited.IsCompleted)
         {
             var live = (await session.Kernel.Kernel.ListBuffersAsync(CancellationToken.None).ConfigureAwait(false)).Sum(b => b.Exports);
@@ -212,18 +251,138 @@ public sealed class KernelSessions : IAsyncDisposable
         }
         if (!_sessions.TryRemove(sessionId, out _))
             throw new NotFoundException($"no session with id '{sessionId}'");
-        await EndAsync(session).ConfigureAwait(false);
+        await EndAsync(session, forget: true).ConfigureAwait(false);
     }
 
-    private async Task EndAsync(KernelSession session)
+    /// <summary>
+    /// Ends the session's kernel and unmaps its memory. Forgotten (deleted): its rows, files and
+    /// saved memory go. Kept (the server stops): its native buffers' files are saved to the data
+    /// directory for the next start, then leave tmpfs.
+    /// </summary>
+    private async Task EndAsync(KernelSession session, bool forget)
     {
-        session.Deleted = true;
-        await session.Kernel.DisposeAsync().ConfigureAwait(false);
+        session.Deleted = forget;
+        try { await session.Ready.WaitAsync(ReadyTimeout).ConfigureAwait(false); }
+        catch (TimeoutException) { }
+        if (!forget && session.Kernel is { Exited.IsCompleted: false } alive)
+        {
+            // The kernel's last word on its buffers (names Python gave since the last list) is what the next start binds.
+            try
+            {
+                foreach (var d in await alive.Kernel.ListBuffersAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false))
+                    Remember(session, d);
+            }
+            catch (Exception e) when (KernelFault.Covers(e) || e is TimeoutException or StreamJsonRpc.ConnectionLostException or StreamJsonRpc.RemoteInvocationException or ObjectDisposedException) { }
+        }
+        if (session.Kernel is { } kernel)
+            await kernel.DisposeAsync().ConfigureAwait(false);
         foreach (var mirror in session.Mirrors.Values)
             mirror.Dispose();
         session.Mirrors.Clear();
-        try { Directory.Delete(session.MemoryDirectory, recursive: true); }
+        var saved = Path.Combine(_savedDirectory, session.Id);
+        if (forget)
+        {
+            _store.DeleteSession(session.Id);
+            DeleteDirectory(saved);
+        }
+        else
+            SaveMemory(session.MemoryDirectory, saved);
+        DeleteDirectory(session.MemoryDirectory);
+    }
+
+    /// <summary>The session's buffer files, copied (data only) to where the next start finds them; files no buffer has any more go.</summary>
+    private static void SaveMemory(string memory, string saved)
+    {
+        if (!Directory.Exists(memory))
+        {
+            DeleteDirectory(saved);
+            return;
+        }
+        Directory.CreateDirectory(saved, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var files = Directory.GetFiles(memory);
+        foreach (var file in files)
+            Native.SparseFile.Copy(file, Path.Combine(saved, Path.GetFileName(file)));
+        var names = files.Select(Path.GetFileName).ToHashSet();
+        foreach (var stale in Directory.GetFiles(saved).Where(f => !names.Contains(Path.GetFileName(f))))
+            File.Delete(stale);
+    }
+
+    private static void DeleteDirectory(string path)
+    {
+        try { Directory.Delete(path, recursive: true); }
         catch (DirectoryNotFoundException) { }
+    }
+
+    /// <summary>
+    /// Every stored session, back with its id and name, its interpreter, a fresh kernel and its
+    /// buffers bound again over the memory they had: the tmpfs file if it is still there (the
+    /// server was killed), else the copy saved at the last stop. Listed at once ("restarting");
+    /// their kernels start one at a time in the background, and a call on a session not back
+    /// yet waits for it.
+    /// </summary>
+    private List<(KernelSession Session, TaskCompletionSource Ready)> Load()
+    {
+        var stored = _store.Load();
+        var pending = new List<(KernelSession Session, TaskCompletionSource Ready)>();
+        foreach (var s in stored)
+        {
+            Python.PythonInstallation python;
+            try { python = Interpreters.Resolve(s.Python); }
+            catch (InterpreterNotAllowedException e)
+            {
+                lock (_restoreWarnings) _restoreWarnings.Add($"session '{s.Info.Name}' ({s.Info.Id}) is kept but not started: {e.Message}");
+                continue;
+            }
+            var session = new KernelSession(s.Info, Path.Combine(_memoryDirectory, s.Info.Id), python) { Restarting = true };
+            var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            session.Ready = ready.Task;
+            session.LastRun = s.LastRun;
+            foreach (var d in s.Buffers)
+                session.Known[d.Id] = d;
+            _sessions[s.Info.Id] = session;
+            pending.Add((session, ready));
+        }
+        return pending;
+    }
+
+    private async Task RestoreAllAsync(List<(KernelSession Session, TaskCompletionSource Ready)> pending)
+    {
+        await Task.Yield(); // the server starts answering meanwhile
+        foreach (var (session, ready) in pending)
+        {
+            try
+            {
+                var saved = Path.Combine(_savedDirectory, session.Id);
+                Directory.CreateDirectory(session.MemoryDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                if (Directory.Exists(saved))
+                    foreach (var file in Directory.GetFiles(saved).Where(f => !f.EndsWith(".partial", StringComparison.Ordinal)))
+                    {
+                        var live = Path.Combine(session.MemoryDirectory, Path.GetFileName(file));
+                        if (!File.Exists(live))
+                            Native.SparseFile.Copy(file, live);
+                    }
+                var result = await StartAndRebindAsync(session).ConfigureAwait(false);
+                session.LastExit = new KernelExit(null, null, RestoredReason(result), DateTimeOffset.UtcNow);
+            }
+            catch (Exception e) when (e is KernelStartException or IOException or UnauthorizedAccessException)
+            {
+                _sessions.TryRemove(session.Id, out _);
+                lock (_restoreWarnings) _restoreWarnings.Add($"session '{session.Info.Name}' ({session.Id}) is kept but did not start: {e.Message}");
+            }
+            finally
+            {
+                session.Restarting = false;
+                ready.SetResult();
+                if (_sessions.ContainsKey(session.Id))
+                    StateChanged(session);
+            }
+        }
+    }
+
+    private static string RestoredReason(RestartResult r)
+    {
+        var text = $"the server restarted: a fresh kernel, {r.Rebound.Count} buffer{(r.Rebound.Count == 1 ? "" : "s")} bound again";
+        return r.Lost.Count == 0 ? text : $"{text}; lost: {string.Join("; ", r.Lost)}";
     }
 
     private KernelSession Find(string sessionId, bool touch = true)
@@ -232,6 +391,13 @@ public sealed class KernelSessions : IAsyncDisposable
         if (touch)
             session.Idle.Touch(); // every call on a session goes through here: it is not idle
         return session;
+    }
+
+    /// <summary>The session's kernel once it is back (a restart, a server start), if it is alive; else a refusal that says how it died.</summary>
+    private static async Task<IKernel> AliveAsync(KernelSession session)
+    {
+        await session.Ready.WaitAsync(ReadyTimeout).ConfigureAwait(false);
+        return Alive(session);
     }
 
     /// <summary>The session's kernel, if it is alive; else a refusal that says how it died.</summary>
@@ -253,7 +419,7 @@ public sealed class KernelSessions : IAsyncDisposable
         {
             if (_sessions.TryRemove(session.Id, out _))
             {
-                await EndAsync(session).ConfigureAwait(false);
+                await EndAsync(session, forget: true).ConfigureAwait(false);
                 deleted.Add(session.Info);
             }
         }
@@ -262,33 +428,34 @@ public sealed class KernelSessions : IAsyncDisposable
 
     // ---- buffers, memory, console -------------------------------------------------------------
 
-    public Task<BufferDescriptor> CreateBufferAsync(string sessionId, BufferSpec spec) =>
-        Alive(Find(sessionId)).CreateBufferAsync(spec, CancellationToken.None);
+    public async Task<BufferDescriptor> CreateBufferAsync(string sessionId, BufferSpec spec) =>
+        await (await AliveAsync(Find(sessionId)).ConfigureAwait(false)).CreateBufferAsync(spec, CancellationToken.None).ConfigureAwait(false);
 
     public async Task<IReadOnlyList<BufferDescriptor>> ListBuffersAsync(string sessionId)
     {
         var session = Find(sessionId);
+        await session.Ready.WaitAsync(ReadyTimeout).ConfigureAwait(false);
         // A restart's new kernel answers as soon as it runs (a list asked for on its first rebound
         // buffer's event must see it: seen in CI); the dead one's buffers are what the server kept.
         if (session.Kernel.Exited.IsCompleted)
             return [.. session.Known.Values.Select(d => d with { Exports = 0, Views = [] }).OrderBy(d => d.Id)];
         var buffers = await session.Kernel.Kernel.ListBuffersAsync(CancellationToken.None).ConfigureAwait(false);
         foreach (var d in buffers)
-            session.Known[d.Id] = d; // the kernel's own word: what a restart binds again
+            Remember(session, d); // the kernel's own word: what a restart binds again
         return buffers;
     }
 
-    public Task<BufferDescriptor> GetBufferAsync(string sessionId, long bufferId) =>
-        Alive(Find(sessionId)).GetBufferAsync(bufferId, CancellationToken.None);
+    public async Task<BufferDescriptor> GetBufferAsync(string sessionId, long bufferId) =>
+        await (await AliveAsync(Find(sessionId)).ConfigureAwait(false)).GetBufferAsync(bufferId, CancellationToken.None).ConfigureAwait(false);
 
-    public Task FreeBufferAsync(string sessionId, long bufferId) =>
-        Alive(Find(sessionId)).FreeBufferAsync(bufferId, CancellationToken.None);
+    public async Task FreeBufferAsync(string sessionId, long bufferId) =>
+        await (await AliveAsync(Find(sessionId)).ConfigureAwait(false)).FreeBufferAsync(bufferId, CancellationToken.None).ConfigureAwait(false);
 
-    public Task<byte[]> ReadMemoryAsync(string sessionId, long bufferId, long offset, int length) =>
-        Alive(Find(sessionId)).ReadMemoryAsync(bufferId, offset, length, CancellationToken.None);
+    public async Task<byte[]> ReadMemoryAsync(string sessionId, long bufferId, long offset, int length) =>
+        await (await AliveAsync(Find(sessionId)).ConfigureAwait(false)).ReadMemoryAsync(bufferId, offset, length, CancellationToken.None).ConfigureAwait(false);
 
-    public Task WriteMemoryAsync(string sessionId, long bufferId, long offset, byte[] data) =>
-        Alive(Find(sessionId)).WriteMemoryAsync(bufferId, offset, data, CancellationToken.None);
+    public async Task WriteMemoryAsync(string sessionId, long bufferId, long offset, byte[] data) =>
+        await (await AliveAsync(Find(sessionId)).ConfigureAwait(false)).WriteMemoryAsync(bufferId, offset, data, CancellationToken.None).ConfigureAwait(false);
 
     /// <summary>
     /// Runs a snippet in the session's kernel: interrupted past Bufferscope:Python:RunTimeout, the
@@ -298,7 +465,7 @@ public sealed class KernelSessions : IAsyncDisposable
     public async Task<ConsoleResult> RunAsync(string sessionId, string? code)
     {
         var session = Find(sessionId);
-        Alive(session);
+        await AliveAsync(session).ConfigureAwait(false);
         code ??= "";
         if (code.Length > _options.Limits.MaxCodeLength)
             throw new LimitExceededException($"code is {code.Length} characters; at most {_options.Limits.MaxCodeLength} are allowed (Bufferscope:Limits:MaxCodeLength)");
@@ -312,15 +479,21 @@ public sealed class KernelSessions : IAsyncDisposable
                 StateChanged(session);
         }
         session.Idle.Touch(); // a long run counts from its end
+        var n = Interlocked.Increment(ref session.LastRun);
+        result = result with { N = n };
+        _store.AddRun(sessionId, HistoryEntry.Of(n, code, result, DateTimeOffset.UtcNow), MaxHistory);
         if (result.Error?.Type == "KernelDied")
             Events.Publish(new BufferEvent(BufferEventKind.ConsoleRan, sessionId, null, null, null, CoarseClock.Now) { Run = result });
         return result;
     }
 
+    /// <summary>The session's console runs, oldest first (at most <see cref="MaxHistory"/>).</summary>
+    public IReadOnlyList<HistoryEntry> History(string sessionId) => _store.History(Find(sessionId).Id, MaxHistory);
+
     public Task<bool> InterruptAsync(string sessionId)
     {
         var session = Find(sessionId);
-        return session.Kernel.Exited.IsCompleted ? Task.FromResult(false) : session.Kernel.Kernel.InterruptAsync(CancellationToken.None);
+        return session.Kernel is null || session.Restarting || session.Kernel.Exited.IsCompleted ? Task.FromResult(false) : session.Kernel.Kernel.InterruptAsync(CancellationToken.None);
     }
 
     /// <summary>
@@ -334,7 +507,7 @@ public sealed class KernelSessions : IAsyncDisposable
             return null;
         if (session.Mirrors.TryGetValue(bufferId, out var known))
             return known.IsFreed ? null : known;
-        if (session.Kernel.Exited.IsCompleted)
+        if (!session.Ready.IsCompleted || session.Kernel.Exited.IsCompleted)
             return null;
         await session.MirrorLock.WaitAsync().ConfigureAwait(false);
         try
@@ -354,7 +527,7 @@ public sealed class KernelSessions : IAsyncDisposable
     /// <summary>Bytes of all buffers of all sessions, as their kernels count them.</summary>
     public async Task<long> BufferBytesAsync()
     {
-        var counts = await Task.WhenAll(_sessions.Values.Select(async s =>
+        var counts = await Task.WhenAll(_sessions.Values.Where(s => s.Ready.IsCompleted).Select(async s =>
         {
             try { return (await ListBuffersAsync(s.Id).ConfigureAwait(false)).Sum(b => b.Allocation); }
             catch (Exception e) when (e is NotFoundException or KernelDiedException or StreamJsonRpc.ConnectionLostException or ObjectDisposedException) { return 0L; }
@@ -379,7 +552,8 @@ public sealed class KernelSessions : IAsyncDisposable
                 else if (e.Kind == BufferEventKind.BufferFreed)
                 {
                     session.FreedIds[id] = 0;
-                    session.Known.TryRemove(id, out _);
+                    if (session.Known.TryRemove(id, out _))
+                        _store.DeleteBuffer(session.Id, id);
                 }
             }
             Events.Publish(e);
@@ -387,18 +561,32 @@ public sealed class KernelSessions : IAsyncDisposable
     }
 
     /// <summary>Keeps a new buffer's descriptor, so a restart can bind it again even if the kernel dies before anyone lists it.</summary>
-    private static async Task RememberAsync(KernelSession session, KernelProcess kernel, long id)
+    private async Task RememberAsync(KernelSession session, KernelProcess kernel, long id)
     {
         try
         {
             var descriptor = await kernel.Kernel.GetBufferAsync(id, CancellationToken.None).ConfigureAwait(false);
-            if (!session.FreedIds.ContainsKey(id) && session.Kernel == kernel)
-                session.Known[id] = descriptor;
+            if (session.Kernel == kernel)
+                Remember(session, descriptor);
         }
         catch (Exception e) when (e is NotFoundException or StreamJsonRpc.ConnectionLostException or ObjectDisposedException or StreamJsonRpc.RemoteInvocationException)
         {
             // Freed already, or the kernel is gone: nothing to remember.
         }
+    }
+
+    /// <summary>Keeps a buffer's descriptor here and in the store, unless the kernel freed it meanwhile.</summary>
+    private void Remember(KernelSession session, BufferDescriptor d)
+    {
+        if (session.FreedIds.ContainsKey(d.Id) || session.Deleted)
+            return;
+        var before = session.Known.TryGetValue(d.Id, out var known) ? known : null;
+        session.Known[d.Id] = d;
+        // Layout and memory never change; the name does once (a MemBuf made in Python takes the first name it is bound to).
+        if (before is null || before.Name != d.Name)
+            _store.PutBuffer(session.Id, d);
+        if (session.FreedIds.ContainsKey(d.Id) && session.Known.TryRemove(d.Id, out _))
+            _store.DeleteBuffer(session.Id, d.Id); // freed while it was being kept
     }
 
     private void OnKernelExited(KernelSession session, KernelProcess kernel, KernelExit exit)
@@ -414,12 +602,14 @@ public sealed class KernelSessions : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        try { await Restored.WaitAsync(ReadyTimeout).ConfigureAwait(false); }
+        catch (TimeoutException) { }
         var all = _sessions.Values.ToList();
         _sessions.Clear();
-        await Task.WhenAll(all.Select(s => EndAsync(s)).Append(_pool.DisposeAsync().AsTask())).ConfigureAwait(false);
+        await Task.WhenAll(all.Select(s => EndAsync(s, forget: false)).Append(_pool.DisposeAsync().AsTask())).ConfigureAwait(false);
         await Events.DisposeAsync().ConfigureAwait(false);
-        try { Directory.Delete(_memoryDirectory, recursive: true); }
-        catch (DirectoryNotFoundException) { }
+        _store.Dispose();
+        DeleteDirectory(_memoryDirectory);
         try { Directory.Delete(_memoryRoot); }
         catch (IOException) { } // another server's files are still there
     }

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Bufferscope.Core.Native;
 
-/// <summary>The few libc calls Core needs: dlopen with RTLD_GLOBAL, signalling the Python thread and kernels' process groups, anonymous mappings.</summary>
+/// <summary>The few libc calls Core needs: dlopen with RTLD_GLOBAL, signalling the Python thread and kernels' process groups, anonymous mappings, sparse files.</summary>
 internal static unsafe partial class LibC
 {
     private const string Lib = "libc.so.6";
@@ -33,6 +33,11 @@ internal static unsafe partial class LibC
     }
 
     [LibraryImport(Lib, SetLastError = true)] internal static partial int setrlimit(int resource, in RLimit limit);
+
+    internal const int SEEK_DATA = 3;
+    internal const int SEEK_HOLE = 4;
+    /// <summary>lseek(2): with SEEK_DATA / SEEK_HOLE, where a sparse file's data starts and ends (-1 with ENXIO past the last data).</summary>
+    [LibraryImport(Lib, SetLastError = true)] internal static partial long lseek(int fd, long offset, int whence);
 
     /// <summary>kill(2); a negative pid signals the whole process group.</summary>
     [LibraryImport(Lib)] internal static partial int kill(int pid, int signal);

@@ -12,6 +12,8 @@ public sealed record ConsoleResult(
 {
     public string? SessionId { get; init; }
     public long RunId { get; init; }
+    /// <summary>The run's number in its session's history (the console's <c>In [n]</c>); set by the server, which keeps the history.</summary>
+    public long N { get; init; }
 }
 
 /// <summary>A Python exception from a run: qualified type, message, formatted traceback.</summary>

@@ -78,6 +78,9 @@ public sealed class BufferscopeClient : IBufferscopeClient, IAsyncDisposable
     public Task<SessionDto> CreateSessionAsync(string name, string? python = null, CancellationToken cancellationToken = default) =>
         SendAsync<SessionDto>(HttpMethod.Post, "api/sessions", JsonContent.Create(new CreateSessionRequest(name, python)), cancellationToken);
 
+    public Task<IReadOnlyList<HistoryDto>> HistoryAsync(string sessionId, CancellationToken cancellationToken = default) =>
+        SendAsync<IReadOnlyList<HistoryDto>>(HttpMethod.Get, $"api/sessions/{Uri.EscapeDataString(sessionId)}/history", null, cancellationToken);
+
     public Task<IReadOnlyList<InterpreterDto>> ListInterpretersAsync(CancellationToken cancellationToken = default) =>
         SendAsync<IReadOnlyList<InterpreterDto>>(HttpMethod.Get, "api/interpreters", null, cancellationToken);
 

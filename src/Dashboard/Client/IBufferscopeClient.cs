@@ -24,6 +24,8 @@ public interface IBufferscopeClient
     /// <summary>A session on <paramref name="python"/> (an executable <see cref="ListInterpretersAsync"/> lists; null: the default).</summary>
     Task<SessionDto> CreateSessionAsync(string name, string? python = null, CancellationToken cancellationToken = default);
     Task<IReadOnlyList<InterpreterDto>> ListInterpretersAsync(CancellationToken cancellationToken = default);
+    /// <summary>The session's console runs, oldest first, as the server keeps them across restarts.</summary>
+    Task<IReadOnlyList<HistoryDto>> HistoryAsync(string sessionId, CancellationToken cancellationToken = default);
     Task DeleteSessionAsync(string sessionId, bool force, CancellationToken cancellationToken = default);
     /// <summary>A fresh kernel for the session, its buffers bound again over the same memory.</summary>
     Task<RestartDto> RestartSessionAsync(string sessionId, CancellationToken cancellationToken = default);

@@ -45,6 +45,8 @@ public sealed class FakeBufferscopeClient : IBufferscopeClient
     public Task<IReadOnlyList<SessionDto>> ListSessionsAsync(CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<SessionDto>>([.. Sessions]);
     public Task<SessionDto> GetSessionAsync(string sessionId, CancellationToken cancellationToken = default) =>
         Task.FromResult(Sessions.FirstOrDefault(s => s.Id == sessionId) ?? throw new BufferscopeApiException(404, "Not Found", $"no session with id '{sessionId}'"));
+    public List<HistoryDto> History { get; } = [];
+    public Task<IReadOnlyList<HistoryDto>> HistoryAsync(string sessionId, CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<HistoryDto>>([.. History]);
     public List<InterpreterDto> Interpreters { get; } = [new("/usr/bin/python3", "3.11.2", true, false, null)];
     public Task<IReadOnlyList<InterpreterDto>> ListInterpretersAsync(CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<InterpreterDto>>([.. Interpreters]);
     public Task<SessionDto> CreateSessionAsync(string name, string? python = null, CancellationToken cancellationToken = default)

@@ -21,6 +21,7 @@ public sealed unsafe class ManagedMemorySource : MemorySource
     }
 
     public override string Kind => "managed";
+    public override bool StartsZeroed => true; // a new array
 
     /// <summary>The array itself, for .NET code that wants to read or write without copying.</summary>
     public Memory<byte> Array => _array is { } a ? a.AsMemory(0, (int)Length) : throw new ObjectDisposedException(nameof(ManagedMemorySource));

@@ -60,6 +60,9 @@ public unsafe class MappedFileMemorySource : MemorySource
     /// <summary>True when this source made the file.</summary>
     public bool Created { get; }
 
+    /// <summary>A file made here is all holes: zero, and untouched until written.</summary>
+    public override bool StartsZeroed => Created;
+
     /// <summary>Whether freeing removes the file: when this source made it.</summary>
     protected virtual bool RemoveOnFree => Created;
 

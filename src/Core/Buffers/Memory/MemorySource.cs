@@ -22,6 +22,8 @@ public abstract class MemorySource : IDisposable
     /// memory), so they end with it; false when they are in a file or segment others can map.
     /// </summary>
     public virtual bool DiesWithProcess => true;
+    /// <summary>True when the bytes are zero from the start (fresh allocations, a file made for it), so a "zeros" fill need not touch a page.</summary>
+    public virtual bool StartsZeroed => false;
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
     public unsafe Span<byte> Bytes(long offset, int length) => new((byte*)Address + offset, length);

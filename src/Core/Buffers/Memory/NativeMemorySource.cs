@@ -35,6 +35,7 @@ public sealed unsafe class NativeMemorySource : MemorySource
     }
 
     public override string Kind => "native";
+    public override bool StartsZeroed => true; // mmap of anonymous memory
 
     protected override void Free()
     {
