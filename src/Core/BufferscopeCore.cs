@@ -34,7 +34,7 @@ public sealed class BufferscopeCore
         Sessions = new SessionManager(Python, Factory, Exporters, Events, options);
 
         Factory.OnChanged = Events.Enlist;
-        Factory.Created += e => Events.Publish(new BufferEvent(BufferEventKind.BufferCreated, e.SessionId, e.Id, 0, null, CoarseClock.Now) { BufferName = e.Name });
+        Factory.Created += e => Events.Publish(BufferEvent.Created(e));
         Factory.Freed += e => Events.Publish(new BufferEvent(BufferEventKind.BufferFreed, e.SessionId, e.Id, 0, null, CoarseClock.Now) { BufferName = e.Name });
 
         Python.RunAsync(() =>

@@ -193,6 +193,9 @@ public sealed class KernelSessions : IAsyncDisposable
         var known = session.Known.Values.OrderBy(d => d.Id).ToList();
         session.Known.Clear();
         session.FreedIds.Clear();
+        // The old kernel's buffers are gone with it, ids and all: told as freed, before the new ones are created.
+        foreach (var d in known)
+            Events.Publish(new BufferEvent(BufferEventKind.BufferFreed, session.Id, d.Id, 0, null, CoarseClock.Now) { BufferName = d.Name });
         await StartKernelAsync(session).ConfigureAwait(false);
         var rebound = new List<BufferDescriptor>();
         var lost = new List<string>();
@@ -487,6 +490,35 @@ public sealed class KernelSessions : IAsyncDisposable
         return result;
     }
 
+    /// <summary>
+    /// One atomic subscribe, as the Aspire dashboard's resource service does it: the session's
+    /// changes from now on, then the state they apply to (the session, its kernel, its buffers
+    /// with every live view). Subscribed first, so no change can fall between the two; a change
+    /// that happened just before the snapshot may come again after it, and applying it again
+    /// changes nothing (events carry the count now, views their ids).
+    /// </summary>
+    public async Task<SessionSnapshot> SubscribeAsync(string sessionId, int capacity = 1024)
+    {
+        var session = Find(sessionId);
+        var changes = Events.Subscribe(sessionId, capacity);
+        try { return await SnapshotAsync(session, changes).ConfigureAwait(false); }
+        catch
+        {
+            changes.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The session's state now, for <paramref name="changes"/> already subscribed (again, after it dropped a batch).</summary>
+    public async Task<SessionSnapshot> SnapshotAsync(string sessionId, EventSubscription changes) => await SnapshotAsync(Find(sessionId), changes).ConfigureAwait(false);
+
+    private async Task<SessionSnapshot> SnapshotAsync(KernelSession session, EventSubscription changes)
+    {
+        var dropped = changes.Dropped;
+        var buffers = await ListBuffersAsync(session.Id).ConfigureAwait(false);
+        return new SessionSnapshot(session.Info, Status(session), buffers, changes, dropped);
+    }
+
     /// <summary>The session's console runs, oldest first (at most <see cref="MaxHistory"/>).</summary>
     public IReadOnlyList<HistoryEntry> History(string sessionId) => _store.History(Find(sessionId).Id, MaxHistory);
 
@@ -548,7 +580,12 @@ public sealed class KernelSessions : IAsyncDisposable
                         mirror.Dispose();
                 }
                 if (e.Kind == BufferEventKind.BufferCreated)
-                    _ = RememberAsync(session, kernel, id);
+                {
+                    if (e.Buffer is { } descriptor)
+                        Remember(session, descriptor);
+                    else
+                        _ = RememberAsync(session, kernel, id);
+                }
                 else if (e.Kind == BufferEventKind.BufferFreed)
                 {
                     session.FreedIds[id] = 0;

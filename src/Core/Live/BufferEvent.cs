@@ -26,4 +26,12 @@ public sealed record BufferEvent(
     public long? Length { get; init; }
     /// <summary>For <see cref="BufferEventKind.KernelStateChanged"/>: the session's kernel now.</summary>
     public Kernels.KernelStatus? Kernel { get; init; }
+    /// <summary>
+    /// For <see cref="BufferEventKind.BufferCreated"/>: the new buffer's descriptor, so a client's
+    /// list needs no fetch. Told again, same id, when a MemBuf made in Python takes its name.
+    /// </summary>
+    public Sessions.BufferDescriptor? Buffer { get; init; }
+
+    public static BufferEvent Created(Exporter e) =>
+        new(BufferEventKind.BufferCreated, e.SessionId, e.Id, e.Exports, null, CoarseClock.Now) { BufferName = e.Name, Buffer = Sessions.BufferDescriptor.Of(e) };
 }

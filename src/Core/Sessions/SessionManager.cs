@@ -226,9 +226,10 @@ public sealed class SessionManager
 
     /// <summary>
     /// A MemBuf made in Python without name= takes the first name it is bound to in the
-    /// namespace, so <c>frame = bufferscope.MemBuf(...)</c> is listed as "frame". Python thread.
+    /// namespace, so <c>frame = bufferscope.MemBuf(...)</c> is listed as "frame"; its
+    /// bufferCreated is told again with the name, so a client's list needs no reload. Python thread.
     /// </summary>
-    private static unsafe void NameUnnamedBuffers(Session session)
+    private unsafe void NameUnnamedBuffers(Session session)
     {
         nint position = 0, key, value;
         var globals = session.Globals.Pointer;
@@ -239,6 +240,7 @@ public sealed class SessionManager
                 try { exporter.Name = PyConvert.ToString(key); }
                 catch (PythonException) { continue; } // a non-str key someone put in globals()
                 exporter.HasName = true;
+                _feed.Publish(Live.BufferEvent.Created(exporter));
             }
         }
     }

@@ -173,6 +173,9 @@ public sealed class BufferscopeClient : IBufferscopeClient, IAsyncDisposable
     public IAsyncEnumerable<HubEvent> EventsAsync(string sessionId, CancellationToken cancellationToken) =>
         ResubscribingAsync<HubEvent>("Events", [sessionId], cancellationToken);
 
+    public IAsyncEnumerable<SessionUpdate> SubscribeAsync(string sessionId, CancellationToken cancellationToken) =>
+        ResubscribingAsync<SessionUpdate>("Subscribe", [sessionId], cancellationToken);
+
     public IAsyncEnumerable<WatchFrame> WatchMemoryAsync(long bufferId, long offset, int length, CancellationToken cancellationToken) =>
         ResubscribingAsync<WatchFrame>("WatchMemory", [bufferId, offset, length], cancellationToken);
 

@@ -43,6 +43,8 @@ public interface IBufferscopeClient
 
     /// <summary>The session's events, resubscribed after a reconnect, until cancelled.</summary>
     IAsyncEnumerable<HubEvent> EventsAsync(string sessionId, CancellationToken cancellationToken);
+    /// <summary>The session's state, then batches of changes to it; after a lost connection, a new snapshot first.</summary>
+    IAsyncEnumerable<SessionUpdate> SubscribeAsync(string sessionId, CancellationToken cancellationToken);
 
     /// <summary>A window's frames: its bytes first, then each change; resubscribed after a reconnect.</summary>
     IAsyncEnumerable<WatchFrame> WatchMemoryAsync(long bufferId, long offset, int length, CancellationToken cancellationToken);

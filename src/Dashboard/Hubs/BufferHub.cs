@@ -9,7 +9,7 @@ namespace Bufferscope.Dashboard.Hubs;
 
 /// <summary>
 /// /hubs/buffers, the one live contract: the dashboard reads it exactly as any other client does.
-/// Two server-to-client streams, each ended by the client cancelling it, within the
+/// Three server-to-client streams, each ended by the client cancelling it, within the
 /// <see cref="HubLimits"/> of its client and connection. Memory is watched here, in the server,
 /// from its own mapping of the kernel's pages.
 /// </summary>
@@ -42,6 +42,46 @@ public sealed class BufferHub(KernelSessions sessions, BufferscopeOptions option
             foreach (var e in batch)
                 yield return HubEvent.From(e);
     }
+
+    /// <summary>
+    /// A session's state, then every change to it (the Aspire dashboard's shape): one atomic
+    /// subscribe, so no change can fall between loading and following. What the dashboard's
+    /// session page runs on.
+    /// </summary>
+    public async IAsyncEnumerable<SessionUpdate> Subscribe(string sessionId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        IDisposable hold;
+        try { hold = sessions.Hold(sessionId); }
+        catch (NotFoundException e) { throw new HubException(e.Message); }
+        using var _ = hold;
+        using var lease = limits.OpenStream(Context);
+        var snapshot = await Snapshot(() => sessions.SubscribeAsync(sessionId));
+        using var changes = snapshot.Changes;
+        yield return new SessionUpdate(Dto(snapshot), null);
+        var dropped = snapshot.Dropped;
+        await foreach (var batch in changes.ReadAllAsync(cancellationToken))
+        {
+            if (changes.Dropped != dropped)
+            {
+                // This client fell behind and batches were dropped: what it holds is no longer
+                // the session's state. A fresh one replaces it (the events before it are stale).
+                var again = await Snapshot(() => sessions.SnapshotAsync(sessionId, changes));
+                dropped = again.Dropped;
+                yield return new SessionUpdate(Dto(again), null);
+                continue;
+            }
+            yield return new SessionUpdate(null, [.. batch.Select(HubEvent.From)]);
+        }
+    }
+
+    private static async Task<SessionSnapshot> Snapshot(Func<Task<SessionSnapshot>> take)
+    {
+        try { return await take(); }
+        catch (Exception e) when (e is NotFoundException or KernelDiedException) { throw new HubException(e.Message); }
+    }
+
+    private SessionSnapshotDto Dto(SessionSnapshot s) =>
+        new(Api.Contracts.SessionDto.From(s.Session, s.Kernel), [.. s.Buffers.Select(Api.Contracts.BufferDto.From)]);
 
     /// <summary>Bytes [offset, offset + length) of a buffer: at once, then whenever they change, at most FrameRate times a second.</summary>
     public async IAsyncEnumerable<WatchFrame> WatchMemory(long bufferId, long offset, int length, [EnumeratorCancellation] CancellationToken cancellationToken)

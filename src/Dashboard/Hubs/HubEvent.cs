@@ -7,7 +7,8 @@ namespace Bufferscope.Dashboard.Hubs;
 
 /// <summary>
 /// One change, as the Events stream sends it. kind: bufferCreated, bufferFreed, exportAcquired,
-/// exportReleased, memoryWritten, consoleRan, kernelStateChanged (with kernel). exports is the live count right after it;
+/// exportReleased, memoryWritten, consoleRan, kernelStateChanged (with kernel). bufferCreated carries the buffer's
+/// descriptor, and comes again (same id) when a MemBuf made in Python takes its name. exports is the live count right after it;
 /// coalesced above 1 means so many exports within one frame, too fast to send one by one.
 /// </summary>
 [MessagePackObject]
@@ -24,13 +25,15 @@ public sealed record HubEvent(
     [property: Key("offset")] long? Offset,
     [property: Key("length")] long? Length,
     [property: Key("run")] HubRun? Run,
-    [property: Key("kernel")] KernelDto? Kernel = null)
+    [property: Key("kernel")] KernelDto? Kernel = null,
+    [property: Key("buffer")] BufferDto? Buffer = null)
 {
     public static HubEvent From(BufferEvent e) => new(
         JsonNamingPolicy.CamelCase.ConvertName(e.Kind.ToString()), e.SessionId, e.BufferId, e.Exports,
         e.View is null ? null : ViewDto.From(e.View), e.At, e.Coalesced, e.BufferName, e.ViewId, e.Offset, e.Length,
         e.Run is null ? null : new HubRun(e.Run.Ok, e.Run.DurationMs, e.Run.TimedOut, e.Run.Error?.Type),
-        e.Kernel is null ? null : KernelDto.From(e.Kernel));
+        e.Kernel is null ? null : KernelDto.From(e.Kernel),
+        e.Buffer is null ? null : BufferDto.From(e.Buffer));
 }
 
 /// <summary>How a console run ended, for the timeline (the output itself is in the run's HTTP answer).</summary>

@@ -11,10 +11,10 @@ public sealed class BuffersPanelTests : ComponentTest
     public async Task Badge_ExportEvents_ShowTheLiveCount()
     {
         Client.Buffers[1] = FakeBufferscopeClient.Buffer(1, "frame");
-        var panel = Render<BuffersPanel>(p => p.Add(x => x.SessionId, "s1"));
+        var panel = Render<BuffersPanel>(p => p.Add(x => x.Feed, Feed()));
         var badge = () => panel.Find("[data-testid=exports-frame]");
-        Assert.Equal("0", badge().TextContent);
-        await Until(() => Client.EventSubscribers == 1, "the panel subscribed to events");
+        await Until(() => Client.EventSubscribers == 1, "the feed subscribed");
+        panel.WaitForAssertion(() => Assert.Equal("0", badge().TextContent), Wait);
 
         Client.Publish(FakeBufferscopeClient.Event("exportAcquired", 1, "frame", 1));
         panel.WaitForAssertion(() => Assert.Equal("1", badge().TextContent), Wait);
@@ -31,7 +31,7 @@ public sealed class BuffersPanelTests : ComponentTest
     {
         Client.Buffers[1] = FakeBufferscopeClient.Buffer(1, "frame", exports: 1);
         Client.FreeFails = new BufferscopeApiException(409, "BufferError", "buffer 'frame' has 1 live export; release every view before freeing it", 1);
-        var panel = Render<BuffersPanel>(p => p.Add(x => x.SessionId, "s1").Add(x => x.SelectedId, 1L));
+        var panel = Render<BuffersPanel>(p => p.Add(x => x.Feed, Feed()).Add(x => x.SelectedId, 1L));
         panel.Find("[data-testid=free-frame]").Click();
         panel.WaitForAssertion(() =>
         {
@@ -42,13 +42,20 @@ public sealed class BuffersPanelTests : ComponentTest
     }
 
     [Fact]
-    public async Task Created_Event_ReloadsTheList()
+    public async Task Created_Event_AddsItsBuffer_AndTheNameItTakesLater_WithoutAReload()
     {
-        var panel = Render<BuffersPanel>(p => p.Add(x => x.SessionId, "s1"));
+        var panel = Render<BuffersPanel>(p => p.Add(x => x.Feed, Feed()));
+        await Until(() => Client.EventSubscribers == 1, "the feed subscribed");
         Assert.Empty(panel.FindAll("[data-testid^=buffer-]"));
-        await Until(() => Client.EventSubscribers == 1, "the panel subscribed to events");
-        Client.Buffers[7] = FakeBufferscopeClient.Buffer(7, "img");
-        Client.Publish(FakeBufferscopeClient.Event("bufferCreated", 7, "img", 0));
-        panel.WaitForAssertion(() => Assert.Single(panel.FindAll("[data-testid=buffer-img]")), Wait);
+        // Nothing in the fake's list: the event's descriptor is all the panel has.
+        var made = FakeBufferscopeClient.Buffer(7, "buffer7");
+        Client.Publish(FakeBufferscopeClient.Event("bufferCreated", 7, "buffer7", 0, buffer: made));
+        panel.WaitForAssertion(() => Assert.Single(panel.FindAll("[data-testid=buffer-buffer7]")), Wait);
+        Client.Publish(FakeBufferscopeClient.Event("exportAcquired", 7, "buffer7", 1));
+        Client.Publish(FakeBufferscopeClient.Event("bufferCreated", 7, "img", 1, buffer: made with { Name = "img" }));
+        panel.WaitForAssertion(() => Assert.Equal("1", panel.Find("[data-testid=exports-img]").TextContent), Wait);
+        Assert.Empty(panel.FindAll("[data-testid=buffer-buffer7]"));
+        Client.Publish(FakeBufferscopeClient.Event("bufferFreed", 7, "img", 0));
+        panel.WaitForAssertion(() => Assert.Empty(panel.FindAll("[data-testid^=buffer-]")), Wait);
     }
 }

@@ -19,7 +19,29 @@ public abstract class ComponentTest : BunitContext
         Services.AddMudServices(o => o.SnackbarConfiguration.ShowTransitionDuration = 0);
         Services.AddSingleton<IBufferscopeClient>(Client);
         Services.AddSingleton(new BufferscopeOptions());
+        Services.AddSingleton<Feeds>();
         Render<MudPopoverProvider>();
+    }
+
+    /// <summary>A started feed of session "s1" on the fake client, as a session page makes one; disposed with the test.</summary>
+    protected SessionFeed Feed()
+    {
+        var feed = new SessionFeed(Client, "s1");
+        Services.GetRequiredService<Feeds>().All.Add(feed);
+        feed.Start();
+        return feed;
+    }
+
+    /// <summary>The feeds a test started: a singleton, so the context's service provider disposes them with it.</summary>
+    private sealed class Feeds : IAsyncDisposable
+    {
+        public List<SessionFeed> All { get; } = [];
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var feed in All)
+                await feed.DisposeAsync();
+        }
     }
 
     /// <summary>

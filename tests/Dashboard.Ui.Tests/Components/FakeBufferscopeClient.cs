@@ -98,6 +98,21 @@ public sealed class FakeBufferscopeClient : IBufferscopeClient
         finally { lock (_lock) _eventSubscribers.Remove(channel); }
     }
 
+    /// <summary>A snapshot of <see cref="Sessions"/> and <see cref="Buffers"/> as they are now, then each published event as a batch of one.</summary>
+    public async IAsyncEnumerable<SessionUpdate> SubscribeAsync(string sessionId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var channel = Channel.CreateUnbounded<HubEvent>();
+        lock (_lock) _eventSubscribers.Add(channel);
+        try
+        {
+            var session = Sessions.FirstOrDefault(s => s.Id == sessionId) ?? new SessionDto(sessionId, "demo", DateTimeOffset.Now);
+            yield return new SessionUpdate(new SessionSnapshotDto(session, [.. Buffers.Values.OrderBy(b => b.Id)]), null);
+            await foreach (var e in channel.Reader.ReadAllAsync(cancellationToken))
+                yield return new SessionUpdate(null, [e]);
+        }
+        finally { lock (_lock) _eventSubscribers.Remove(channel); }
+    }
+
     public async IAsyncEnumerable<WatchFrame> WatchMemoryAsync(long bufferId, long offset, int length, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         lock (_lock) Watches.Add((bufferId, offset, length));
@@ -115,6 +130,6 @@ public sealed class FakeBufferscopeClient : IBufferscopeClient
             new SourceDto("native", null, null, false), 0x7f0000001000, nbytes, exports, views ?? [], "s1", DateTimeOffset.Now);
     }
 
-    public static HubEvent Event(string kind, long bufferId, string name, int exports, ViewDto? view = null) =>
-        new(kind, "s1", bufferId, exports, view, DateTimeOffset.Now, 1, name, view?.Id, null, null, null);
+    public static HubEvent Event(string kind, long bufferId, string name, int exports, ViewDto? view = null, BufferDto? buffer = null, long? viewId = null) =>
+        new(kind, "s1", bufferId, exports, view, DateTimeOffset.Now, 1, name, viewId ?? view?.Id, null, null, null, Buffer: buffer);
 }

@@ -14,23 +14,25 @@ public sealed class ViewsPanelTests : ComponentTest
     {
         var buffer = FakeBufferscopeClient.Buffer(1, "frame");
         Client.Buffers[1] = buffer;
-        var panel = Render<ViewsPanel>(p => p.Add(x => x.SessionId, "s1").Add(x => x.Buffer, buffer));
-        await Until(() => Client.EventSubscribers == 1, "the panel subscribed to events");
+        var panel = Render<ViewsPanel>(p => p.Add(x => x.Feed, Feed()).Add(x => x.Buffer, buffer));
+        await Until(() => Client.EventSubscribers == 1, "the feed subscribed");
         Assert.Empty(panel.FindAll("[data-testid=view-row]"));
 
-        Client.Buffers[1] = buffer with { Exports = 1, Views = [View(5)] };
+        // The views come from the events alone: the fake's list is never changed again.
         Client.Publish(FakeBufferscopeClient.Event("exportAcquired", 1, "frame", 1, View(5)));
         panel.WaitForAssertion(() => Assert.Single(panel.FindAll("[data-testid=view-row]")), Wait);
         var row = panel.Find("[data-testid=view-row]").TextContent;
         Assert.Contains("PyBUF_WRITABLE | PyBUF_FORMAT", row);
         Assert.Contains("<console:demo:3>:1", row);
 
-        Client.Buffers[1] = buffer with { Exports = 2, Views = [View(5), View(6)] };
         Client.Publish(FakeBufferscopeClient.Event("exportAcquired", 1, "frame", 2, View(6)));
         panel.WaitForAssertion(() => Assert.Equal(2, panel.FindAll("[data-testid=view-row]").Count), Wait);
 
-        Client.Buffers[1] = buffer;
-        Client.Publish(FakeBufferscopeClient.Event("exportReleased", 1, "frame", 0));
+        Client.Publish(FakeBufferscopeClient.Event("exportReleased", 1, "frame", 1, viewId: 5));
+        panel.WaitForAssertion(() => Assert.Equal([6L], panel.FindAll("[data-testid=view-row]").Select(r => long.Parse(r.GetAttribute("data-view-id")!))), Wait);
+        // Told twice (a change just before a snapshot can come again after it): nothing changes.
+        Client.Publish(FakeBufferscopeClient.Event("exportAcquired", 1, "frame", 1, View(6)));
+        Client.Publish(FakeBufferscopeClient.Event("exportReleased", 1, "frame", 0, viewId: 6));
         panel.WaitForAssertion(() => Assert.Empty(panel.FindAll("[data-testid=view-row]")), Wait);
     }
 
@@ -39,7 +41,7 @@ public sealed class ViewsPanelTests : ComponentTest
     {
         var buffer = FakeBufferscopeClient.Buffer(1, "frame");
         Client.Buffers[1] = buffer;
-        var panel = Render<ViewsPanel>(p => p.Add(x => x.SessionId, "s1").Add(x => x.Buffer, buffer));
+        var panel = Render<ViewsPanel>(p => p.Add(x => x.Feed, Feed()).Add(x => x.Buffer, buffer));
         // The panel's first render is final here (the fake answers at once): the button's handler is current.
         panel.Find("button[data-testid=make-memoryview]").Click();
         await Until(() => Client.Runs.Any(code => code.Contains("memoryview(frame)")), "the memoryview snippet sent");

@@ -1,0 +1,71 @@
+using Bufferscope.Dashboard.Api.Contracts;
+using Bufferscope.Dashboard.Hubs;
+
+namespace Bufferscope.Dashboard.Model;
+
+/// <summary>
+/// A session as its page shows it: the session and its kernel, its buffers in id order, each with
+/// its live count and its live views, folded from one snapshot and the batches after it.
+///
+/// Applying an event twice changes nothing (counts are the count now, views go by id, buffers by
+/// id), which is what makes subscribe-then-snapshot atomic: a change that happened just before the
+/// snapshot and arrives after it is a no-op. Not thread-safe: the feed applies on one thread.
+/// </summary>
+public sealed class SessionState
+{
+    private readonly SortedDictionary<long, BufferDto> _buffers = [];
+
+    public SessionDto? Session { get; private set; }
+    public KernelDto? Kernel => Session?.Kernel;
+    public IReadOnlyList<BufferDto> Buffers { get; private set; } = [];
+    /// <summary>True once a snapshot has been applied.</summary>
+    public bool Loaded => Session is not null;
+
+    public BufferDto? Find(long id) => _buffers.GetValueOrDefault(id);
+
+    public void Apply(SessionSnapshotDto snapshot)
+    {
+        Session = snapshot.Session;
+        _buffers.Clear();
+        foreach (var b in snapshot.Buffers)
+            _buffers[b.Id] = b;
+        Buffers = [.. _buffers.Values];
+    }
+
+    public void Apply(IEnumerable<HubEvent> batch)
+    {
+        foreach (var e in batch)
+            Apply(e);
+        Buffers = [.. _buffers.Values];
+    }
+
+    private void Apply(HubEvent e)
+    {
+        switch (e.Kind)
+        {
+            case "bufferCreated" when e.Buffer is { } created:
+                // Again for the same id when a MemBuf made in Python takes its name: keep what is live.
+                _buffers[created.Id] = _buffers.TryGetValue(created.Id, out var known)
+                    ? known with { Name = created.Name }
+                    : created;
+                break;
+            case "bufferFreed" when e.BufferId is { } id:
+                _buffers.Remove(id);
+                break;
+            case "exportAcquired" or "exportReleased" or "memoryWritten" when e.BufferId is { } id && _buffers.TryGetValue(id, out var b):
+                var views = b.Views;
+                if (e.Kind == "exportAcquired" && e.View is { } view && views.All(v => v.Id != view.Id))
+                    views = [.. views, view];
+                else if (e.Kind == "exportReleased" && e.ViewId is { } gone)
+                    views = [.. views.Where(v => v.Id != gone)];
+                _buffers[id] = b with { Exports = e.Exports ?? b.Exports, Views = views };
+                break;
+            case "kernelStateChanged" when e.Kernel is { } kernel && Session is not null:
+                Session = Session with { Kernel = kernel };
+                if (kernel.State == "dead")
+                    foreach (var (id, dead) in _buffers.ToList())
+                        _buffers[id] = dead with { Exports = 0, Views = [] }; // every view went with the kernel
+                break;
+        }
+    }
+}
