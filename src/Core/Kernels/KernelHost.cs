@@ -47,7 +47,8 @@ public static class KernelHost
         try
         {
             core = BufferscopeCore.Start(options);
-            await core.Python.RunAsync(() => Interop.Py_DecRef(PythonRuntime.LoadModule("_bufferscope_kernel", "kernel.py"))).ConfigureAwait(false);
+            // LoadModule returns a borrowed reference: sys.modules owns the module.
+            await core.Python.RunAsync(() => PythonRuntime.LoadModule("_bufferscope_kernel", "kernel.py")).ConfigureAwait(false);
         }
         catch (PythonStartException e)
         {

@@ -111,6 +111,19 @@ public sealed class KernelProcessTests : IAsyncLifetime
         Assert.True(kernel.Exited.IsCompleted);
     }
 
+    /// <summary>The kernel's own start-up module was once decref'd one time too many: freed while sys.modules still held it, the next full collection crashed (3.11).</summary>
+    [Fact]
+    public async Task FullCollection_LeavesTheKernelRunning()
+    {
+        var kernel = await StartAsync();
+
+        var run = await Run(kernel, "import gc, sys\ngc.collect()\ntype(sys.modules['_bufferscope_kernel']).__name__");
+
+        Assert.True(run.Ok, run.Error?.Message + "\n" + run.Error?.Traceback);
+        Assert.Equal("'module'", run.Result);
+        Assert.Equal("2", (await Run(kernel, "1 + 1")).Result);
+    }
+
     [Fact]
     public async Task Segfault_ReportsTheSignalAndTheLineFromFaulthandler()
     {
