@@ -90,7 +90,8 @@ public sealed class ClrTests(ServerFixture server)
     {
         var run = Directory.CreateTempSubdirectory("bufferscope-clr-").FullName;
         var command = KernelCommand.ForAssembly(typeof(DashboardWebApplication).Assembly.Location);
-        var kernel = await KernelProcess.StartAsync(command, run, new BufferscopeOptions(), Ct);
+        var options = new BufferscopeOptions { Python = new Core.Python.PythonOptions().WithEnvironment() }; // BUFFERSCOPE_PYTHON, as the server reads it
+        var kernel = await KernelProcess.StartAsync(command, run, options, Ct);
         try
         {
             await kernel.Kernel.OpenSessionAsync(Guid.NewGuid().ToString("n")[..12], "clr-exit", memoryDirectory: null, idsFrom: 0, Ct);
