@@ -38,7 +38,10 @@ namespace Bufferscope.Core.Python;
 ///   left over see Python finalised and do nothing.
 /// - Attaching happens once, on the Python thread, with the GIL held. A failed Initialize leaves
 ///   pythonnet half set up and a second call would do nothing, so the failure is remembered and
-///   every later <c>import clr</c> raises the same ImportError.
+///   every later <c>import clr</c> raises the same ImportError. That covers what pythonnet reports
+///   as a .NET exception (seen: a NullReferenceException while __builtins__ was missing); a Python
+///   error deep inside its Initialize (seen with importlib.abc sabotaged in sys.modules) crashed
+///   in pythonnet's own error path instead, which no code here can catch.
 /// </summary>
 internal static unsafe class DotnetBridge
 {
