@@ -9,6 +9,7 @@ internal static class Builtins
     public static nint MemoryError { get; private set; }
     public static nint RuntimeError { get; private set; }
     public static nint KeyboardInterrupt { get; private set; }
+    public static nint ImportError { get; private set; }
     public static nint None { get; private set; }
 
     internal static void Load()
@@ -19,6 +20,7 @@ internal static class Builtins
         MemoryError = Interop.DataSymbol("PyExc_MemoryError");
         RuntimeError = Interop.DataSymbol("PyExc_RuntimeError");
         KeyboardInterrupt = Interop.DataSymbol("PyExc_KeyboardInterrupt");
+        ImportError = Interop.DataSymbol("PyExc_ImportError");
         // Py_None is the address of the _Py_NoneStruct object itself, not a pointer to it.
         None = Interop.FunctionSymbol("_Py_NoneStruct");
     }

@@ -17,5 +17,6 @@ internal static partial class Interop
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial nint Py_CompileString(string source, string filename, int start);
     [LibraryImport(Library)] internal static partial nint PyEval_EvalCode(nint code, nint globals, nint locals);
+    [LibraryImport(Library)] internal static partial nint PyEval_GetBuiltins();
     [LibraryImport(Library)] internal static unsafe partial nint PyCFunction_NewEx(PyMethodDef* method, nint self, nint module);
 }

@@ -225,6 +225,7 @@ public sealed class PythonRuntime
         var helpers = LoadModule("_bufferscope_runtime", "runtime.py");
         PythonErrors.UseFormatter(Interop.PyObject_GetAttrString(helpers, "describe_exception"));
         InstallInterruptHandler(helpers);
+        DotnetBridge.Install(); // a finder for `import clr`; pythonnet itself loads on the first one only
     }
 
     private static void Check(Interop.PyStatus status, string step)
@@ -251,6 +252,10 @@ public sealed class PythonRuntime
         var source = new StreamReader(stream).ReadToEnd();
         var module = PyConvert.Check(Interop.PyModule_New(name));
         var globals = Interop.PyModule_GetDict(module);
+        // As the import system does: C code that imports (PyImport_ImportModule) while one of
+        // these modules' functions runs looks __builtins__ up in its globals (pythonnet does).
+        if (Interop.PyDict_SetItemString(globals, "__builtins__", Interop.PyEval_GetBuiltins()) != 0)
+            throw PythonErrors.Fetch();
         beforeExec?.Invoke(module);
         var code = PyConvert.Check(Interop.Py_CompileString(source, $"<bufferscope:{script}>", Interop.Py_file_input));
         try { Interop.Py_DecRef(PyConvert.Check(Interop.PyEval_EvalCode(code, globals, globals))); }
