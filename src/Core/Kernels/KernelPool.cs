@@ -9,15 +9,15 @@ namespace Bufferscope.Core.Kernels;
 /// started at once, the replacement's start took the CPU the new session's first call needed on
 /// two cores. Disposing ends those still waiting.
 /// </summary>
-internal sealed class KernelPool(Func<Task<KernelProcess>> start, int size) : IAsyncDisposable
+internal sealed class KernelPool(Func<Task<IKernelHandle>> start, int size) : IAsyncDisposable
 {
-    private readonly ConcurrentQueue<Task<KernelProcess>> _ready = new(Enumerable.Range(0, Math.Max(0, size)).Select(_ => Start(start)));
+    private readonly ConcurrentQueue<Task<IKernelHandle>> _ready = new(Enumerable.Range(0, Math.Max(0, size)).Select(_ => Start(start)));
     private volatile bool _disposed;
 
-    private static Task<KernelProcess> Start(Func<Task<KernelProcess>> start) => Task.Run(start);
+    private static Task<IKernelHandle> Start(Func<Task<IKernelHandle>> start) => Task.Run(start);
 
     /// <summary>A started kernel: a warm one if there is one alive, else one started now.</summary>
-    public async Task<KernelProcess> TakeAsync()
+    public async Task<IKernelHandle> TakeAsync()
     {
         while (!_disposed && _ready.TryDequeue(out var warm))
         {

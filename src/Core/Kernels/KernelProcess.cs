@@ -23,7 +23,7 @@ namespace Bufferscope.Core.Kernels;
 ///   a result that says what happened, never an exception.
 /// - Disposing asks the kernel to shut down, waits a little, then kills it: no kernel outlives it.
 /// </summary>
-public sealed partial class KernelProcess : IAsyncDisposable
+public sealed partial class KernelProcess : IKernelHandle
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(3);

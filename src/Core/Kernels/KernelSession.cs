@@ -13,7 +13,7 @@ internal sealed class KernelSession(SessionInfo info, string memoryDirectory, Py
     /// <summary>Its kernel's place among the server's: that kernel's buffer ids start at ordinal × <see cref="KernelSessions.IdsPerKernel"/>. New with each kernel.</summary>
     public long Ordinal { get; set; }
     public string MemoryDirectory { get; } = memoryDirectory;
-    public KernelProcess Kernel { get; set; } = null!;
+    public IKernelHandle Kernel { get; set; } = null!;
     public IdleClock Idle { get; } = new();
     public ConcurrentDictionary<long, BufferMirror> Mirrors { get; } = new();
     /// <summary>The kernel's buffers as last described, kept from its events: what a restart binds again.</summary>

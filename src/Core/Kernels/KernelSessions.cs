@@ -33,7 +33,6 @@ public sealed class KernelSessions : IAsyncDisposable
     public const long IdsPerKernel = 1_000_000_000;
     private readonly ConcurrentDictionary<string, KernelSession> _sessions = new();
     private readonly BufferscopeOptions _options;
-    private readonly KernelCommand _command;
     private readonly string _runDirectory;
     private readonly string _memoryRoot;
     private readonly string _memoryDirectory;
@@ -45,11 +44,11 @@ public sealed class KernelSessions : IAsyncDisposable
     /// <summary>Runs kept in a session's history; older ones are dropped.</summary>
     public const int MaxHistory = 10_000;
 
-    public KernelSessions(BufferscopeOptions options, KernelCommand command, Interpreters interpreters)
+    /// <summary>Sessions whose kernels <paramref name="launcher"/> starts (null: child processes of this server, running <paramref name="command"/>).</summary>
+    public KernelSessions(BufferscopeOptions options, KernelCommand command, Interpreters interpreters, IKernelLauncher? launcher = null)
     {
         _options = options;
         Interpreters = interpreters;
-        _command = command;
         const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
         _runDirectory = Directory.CreateDirectory(Path.Combine(options.DataDirectoryPath, "run"), ownerOnly).FullName;
         // One directory per data directory, so servers sharing the root (tests) never touch each
@@ -60,7 +59,8 @@ public sealed class KernelSessions : IAsyncDisposable
         _savedDirectory = Directory.CreateDirectory(Path.Combine(options.DataDirectoryPath, "sessions"), ownerOnly).FullName;
         _store = new SessionStore(options.DataDirectoryPath);
         Events = new EventFeed(options.FrameInterval);
-        _pool = new KernelPool(() => KernelProcess.StartAsync(_command, _runDirectory, _options, interpreters.Default.Executable), options.Kernels.Warm);
+        _launcher = launcher ?? new LocalKernelLauncher(command, _runDirectory, options);
+        _pool = new KernelPool(() => _launcher.StartAsync(interpreters.Default.Executable), options.Kernels.Warm);
         Restored = RestoreAllAsync(Load());
     }
 
@@ -72,6 +72,7 @@ public sealed class KernelSessions : IAsyncDisposable
     private readonly List<string> _restoreWarnings = [];
 
     private readonly KernelPool _pool;
+    private readonly IKernelLauncher _launcher;
 
     /// <summary>What sessions may run on; the warm pool holds kernels of the default only.</summary>
     public Interpreters Interpreters { get; }
@@ -114,7 +115,7 @@ public sealed class KernelSessions : IAsyncDisposable
         var ordinal = _store.Next("kernel_ordinal"); // kept across restarts: an old id never names a new buffer
         var kernel = session.Python == Interpreters.Default
             ? await _pool.TakeAsync().ConfigureAwait(false)
-            : await KernelProcess.StartAsync(_command, _runDirectory, _options, session.Python.Executable).ConfigureAwait(false);
+            : await _launcher.StartAsync(session.Python.Executable).ConfigureAwait(false);
         try { await kernel.Kernel.OpenSessionAsync(session.Id, session.Info.Name, session.MemoryDirectory, ordinal * IdsPerKernel, CancellationToken.None).ConfigureAwait(false); }
         catch
         {
@@ -567,7 +568,7 @@ public sealed class KernelSessions : IAsyncDisposable
         return counts.Sum();
     }
 
-    private void OnChanged(KernelSession session, KernelProcess kernel, IReadOnlyList<BufferEvent> batch)
+    private void OnChanged(KernelSession session, IKernelHandle kernel, IReadOnlyList<BufferEvent> batch)
     {
         foreach (var e in batch)
         {
@@ -598,7 +599,7 @@ public sealed class KernelSessions : IAsyncDisposable
     }
 
     /// <summary>Keeps a new buffer's descriptor, so a restart can bind it again even if the kernel dies before anyone lists it.</summary>
-    private async Task RememberAsync(KernelSession session, KernelProcess kernel, long id)
+    private async Task RememberAsync(KernelSession session, IKernelHandle kernel, long id)
     {
         try
         {
@@ -626,7 +627,7 @@ public sealed class KernelSessions : IAsyncDisposable
             _store.DeleteBuffer(session.Id, d.Id); // freed while it was being kept
     }
 
-    private void OnKernelExited(KernelSession session, KernelProcess kernel, KernelExit exit)
+    private void OnKernelExited(KernelSession session, IKernelHandle kernel, KernelExit exit)
     {
         if (session.Kernel != kernel)
             return;
