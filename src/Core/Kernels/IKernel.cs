@@ -21,6 +21,13 @@ public partial interface IKernel
     /// </summary>
     Task OpenSessionAsync(string sessionId, string name, string? memoryDirectory, long idsFrom, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Runs once what a session's first calls run (open, a run, a list) in a scratch session it
+    /// then deletes, so a kernel waiting in the warm pool has those paths compiled: in a fresh
+    /// process, the JIT is most of a first call's time. Before <see cref="OpenSessionAsync"/> only.
+    /// </summary>
+    Task WarmUpAsync(CancellationToken cancellationToken);
+
     Task<ConsoleResult> RunAsync(string code, CancellationToken cancellationToken);
 
     /// <summary>KeyboardInterrupt in the running snippet; false when none runs.</summary>

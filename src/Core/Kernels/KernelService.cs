@@ -32,6 +32,18 @@ internal sealed class KernelService(BufferscopeCore core, Action<string> opened,
     public Task<KernelHello> HelloAsync(CancellationToken cancellationToken) => Task.FromResult(new KernelHello(
         Environment.ProcessId, core.Python.Installation.Version.ToString(), core.Python.Installation.Executable, core.Python.Installation.Library));
 
+    public Task WarmUpAsync(CancellationToken cancellationToken) =>
+        KernelFault.Guard(async () =>
+        {
+            if (_sessionId is not null)
+                throw new LimitExceededException("this kernel has its session already; a warm-up comes before it");
+            var scratch = await core.Sessions.CreateAsync("warm-up", $"warm-up-{Guid.NewGuid():n}").ConfigureAwait(false);
+            await core.Sessions.RunAsync(scratch.Id, "1 + 1").ConfigureAwait(false);
+            core.Sessions.ListBuffers(scratch.Id);
+            using (core.Events.Subscribe(scratch.Id)) { }
+            await core.Sessions.DeleteAsync(scratch.Id, force: true).ConfigureAwait(false);
+        });
+
     public Task<ConsoleResult> RunAsync(string code, CancellationToken cancellationToken) =>
         KernelFault.Guard(() => core.Sessions.RunAsync(SessionId, code));
 

@@ -60,7 +60,13 @@ public sealed class KernelSessions : IAsyncDisposable
         _store = new SessionStore(options.DataDirectoryPath);
         Events = new EventFeed(options.FrameInterval);
         _launcher = launcher ?? new LocalKernelLauncher(command, _runDirectory, options);
-        _pool = new KernelPool(() => _launcher.StartAsync(interpreters.Default.Executable), options.Kernels.Warm);
+        _pool = new KernelPool(async () =>
+        {
+            var kernel = await _launcher.StartAsync(interpreters.Default.Executable).ConfigureAwait(false);
+            try { await kernel.Kernel.WarmUpAsync(CancellationToken.None).ConfigureAwait(false); }
+            catch (Exception e) when (KernelFault.Covers(e) || e is StreamJsonRpc.ConnectionLostException or StreamJsonRpc.RemoteInvocationException) { } // a cold kernel still works
+            return kernel;
+        }, options.Kernels.Warm);
         Restored = RestoreAllAsync(Load());
     }
 
