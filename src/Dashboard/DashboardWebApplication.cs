@@ -134,7 +134,12 @@ public static class DashboardWebApplication
         {
             // The interpreter is probed at boot, not at the first session: a bad one is reported now.
             var interpreters = app.Services.GetRequiredService<Interpreters>();
-            app.Services.GetRequiredService<KernelSessions>();
+            var sessions = app.Services.GetRequiredService<KernelSessions>();
+            _ = sessions.Restored.ContinueWith(_ =>
+            {
+                foreach (var warning in sessions.RestoreWarnings)
+                    app.Logger.LogWarning("Stored session not brought back: {Warning}", warning);
+            }, TaskScheduler.Default);
             app.Logger.LogInformation("Kernels embed Python {Version} from {Library}", interpreters.Default.Version, interpreters.Default.Library);
             foreach (var broken in interpreters.All.Where(i => i.Error is not null))
                 app.Logger.LogWarning("Interpreter {Executable} (Bufferscope:Python:Interpreters) does not work, and sessions cannot use it: {Error}", broken.Executable, broken.Error);

@@ -50,6 +50,8 @@ public sealed class KernelSessions : IAsyncDisposable
         _options = options;
         Interpreters = interpreters;
         const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        // Made owner-only when it is made here: the store holds every snippet users ran.
+        Directory.CreateDirectory(options.DataDirectoryPath, ownerOnly);
         _runDirectory = Directory.CreateDirectory(Path.Combine(options.DataDirectoryPath, "run"), ownerOnly).FullName;
         // One directory per data directory, so servers sharing the root (tests) never touch each
         // other's files, and a server killed outright finds its sessions' memory again at its next start.
