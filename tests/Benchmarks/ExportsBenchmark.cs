@@ -95,9 +95,9 @@ internal static class ExportsBenchmark
         var (full, baseline) = (best["switched MemBuf"], best["switched bytearray"]);
         Console.WriteLine($"exports: ours {ours:F1} ns, bytearray {bytearray:F1} ns, ratio {ours / bytearray:F2} (inside a kernel)");
         Console.WriteLine(
-            $"parts: bare slot {best["bare slot"]:F1} ns (+{best["bare slot"] - baseline:F1} over bytearray), " +
-            $"ledger +{best["+ ledger"] - best["bare slot"]:F1} ns, origin +{best["+ origin"] - best["+ ledger"]:F1} ns, " +
-            $"live feed +{full - best["+ origin"]:F1} ns (inside a second kernel, switched there through import clr; its MemBuf {full:F1} ns, bytearray {baseline:F1} ns)");
+            $"parts: bare slot {best["bare slot"]:F1} ns ({best["bare slot"] - baseline:+0.0;-0.0} over bytearray), " +
+            $"ledger {best["+ ledger"] - best["bare slot"]:+0.0;-0.0} ns, origin {best["+ origin"] - best["+ ledger"]:+0.0;-0.0} ns, " +
+            $"live feed {full - best["+ origin"]:+0.0;-0.0} ns (inside a second kernel, switched there through import clr; its MemBuf {full:F1} ns, bytearray {baseline:F1} ns)");
         Console.WriteLine(
             $"others: MemBuf 2-D {best["MemBuf 2-D"]:F1} ns, _testbuffer 2-D {best["_testbuffer 2-D"]:F1} ns, numpy {best["numpy"]:F1} ns " +
             $"({Iterations / 1_000_000}M iterations a measure, best of {Rounds} interleaved rounds)");
