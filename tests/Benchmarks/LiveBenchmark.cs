@@ -118,17 +118,22 @@ internal static class LiveBenchmark
     }
 
     /// <summary>
-    /// A quiescent 1 GiB buffer, 10 clients each watching 64 KiB of it: the CPU of the server alone,
-    /// run as its own process (in one process the clients' connections would count), over 10 s
-    /// twice. The figure is the second window, once the JIT has settled; the first window, 6 s after
-    /// the clients connected, is printed beside it. Between the two the tiered JIT recompiles in the
+    /// A quiescent 1 GiB buffer, 10 clients each watching 64 KiB of it: the CPU of the server and
+    /// of every kernel it started, summed. The server runs as its own process (in one process the
+    /// clients' connections would count); its kernels are its children (setsid execs dotnet, so
+    /// each kernel is a direct child that leads its own session): the session's kernel, whose pid
+    /// the session's DTO names, and the warm pool's. They are found in /proc as the server's
+    /// descendants and whatever else is in a kernel's session, and measured over the same 10 s
+    /// window (utime + stime from /proc/PID/stat, 10 ms ticks), twice. The figure is the second
+    /// window, once the JIT has settled; the first window, 6 s after the clients connected, is
+    /// printed beside it. Between the two the tiered JIT recompiles in the
     /// background what set-up ran and, in bursts up to about 100 s in, the keep-alive path, which runs
     /// every 15 s per client and so reaches the 30 calls that promote a method (twice, with dynamic
     /// PGO) only then: a one-off cost of start-up, not of idling. Seen per thread in
     /// /proc/PID/task/*/stat over 300 s: after 100 s the ".NET Tiered Compilation" thread is done and
-    /// the process costs 0.1-0.7 % per 10 s, Kestrel's and SignalR's once-a-second timers. To take it apart: IDLE_WATCH=0 connects without watching, IDLE_CLIENTS=N,
+    /// the server costs 0.1-0.7 % per 10 s, Kestrel's and SignalR's once-a-second timers. To take it apart: IDLE_WATCH=0 connects without watching, IDLE_CLIENTS=N,
     /// IDLE_BYTES=N, IDLE_SETTLE_MS=N (wait before the first window), IDLE_STEADY_MS=N (wait before
-    /// the second).
+    /// the second), IDLE_WINDOW_MS=N (each window's length).
     /// </summary>
     private static async Task Idle()
     {
@@ -141,6 +146,11 @@ internal static class LiveBenchmark
         foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Bufferscope.Dashboard.dll"), "--urls", $"http://127.0.0.1:{port}", $"--Bufferscope:DataDirectory={data}" }.Concat(Settings))
             start.ArgumentList.Add(a);
         using var server = Process.Start(start)!;
+        // Its output is not read: drain it, so a full pipe never blocks the server.
+        server.OutputDataReceived += (_, _) => { };
+        server.ErrorDataReceived += (_, _) => { };
+        server.BeginOutputReadLine();
+        server.BeginErrorReadLine();
         var address = new Uri($"http://127.0.0.1:{port}");
         using var http = Client(address);
         for (var i = 0; ; i++)
@@ -151,8 +161,12 @@ internal static class LiveBenchmark
         }
         try
         {
-            var (_, bid) = await NewBuffer(http, "idle", "B", long.Parse(Environment.GetEnvironmentVariable("IDLE_BYTES") ?? "1073741824", System.Globalization.CultureInfo.InvariantCulture));
-            var hubs = await Task.WhenAll(Enumerable.Range(0, Knob("IDLE_CLIENTS", 10)).Select(_ => Connect(address)));
+            var bytes = long.Parse(Environment.GetEnvironmentVariable("IDLE_BYTES") ?? "1073741824", System.Globalization.CultureInfo.InvariantCulture);
+            var clients = Knob("IDLE_CLIENTS", 10);
+            var (sid, bid) = await NewBuffer(http, "idle", "B", bytes);
+            var session = await http.GetFromJsonAsync<JsonElement>($"/api/sessions/{sid}");
+            var sessionKernel = session.GetProperty("kernel").GetProperty("pid").GetInt32();
+            var hubs = await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Connect(address)));
             using var stop = new CancellationTokenSource();
             var frames = 0;
             // IDLE_WATCH=0 connects the clients without watching: what the connections alone cost.
@@ -167,14 +181,20 @@ internal static class LiveBenchmark
                 catch (OperationCanceledException) { }
             })).ToList();
             // First frames sent and connections made before the first window.
-            await Task.Delay(Knob("IDLE_SETTLE_MS", 6_000));
-            var first = await CpuPercent(server, TimeSpan.FromSeconds(10));
-            await Task.Delay(Knob("IDLE_STEADY_MS", 104_000));
-            var steady = await CpuPercent(server, TimeSpan.FromSeconds(10));
+            var (settle, steady, window) = (Knob("IDLE_SETTLE_MS", 6_000), Knob("IDLE_STEADY_MS", 104_000), Knob("IDLE_WINDOW_MS", 10_000));
+            await Task.Delay(settle);
+            var first = await CpuPercent(server.Id, sessionKernel, TimeSpan.FromMilliseconds(window));
+            await Task.Delay(steady);
+            var last = await CpuPercent(server.Id, sessionKernel, TimeSpan.FromMilliseconds(window));
             await stop.CancelAsync();
             await Task.WhenAll(readers);
             foreach (var hub in hubs) await hub.DisposeAsync();
-            Console.WriteLine($"idle: {steady:F2} % of one core (the server process; 1 GiB buffer, 10 clients watching 64 KiB each for 10 s, from 120 s after they connected; {frames} frames, one per client at start; 6 s after they connected, while the JIT still tiered up, {first:F2} %)");
+            if (!last.Parts.Any(p => p.Name.StartsWith("session kernel", StringComparison.Ordinal)))
+                throw new InvalidOperationException($"the session's kernel (pid {sessionKernel}) is not among the server's processes: {last}");
+            Console.WriteLine($"idle: {last.Sum:F2} % of one core summed over the server and its {last.Parts.Count - 1} kernels ({last}; " +
+                $"{Size(bytes)} buffer, {clients} clients {(watching ? "watching 64 KiB each" : "connected, not watching")} for {window / 1000.0:0.#} s, " +
+                $"from {(settle + window + steady) / 1000.0:0.#} s after they connected; {frames} frames, one per client at start; " +
+                $"{settle / 1000.0:0.#} s after they connected, while the JIT still tiered up, {first.Sum:F2} % ({first}))");
         }
         finally
         {
@@ -184,16 +204,76 @@ internal static class LiveBenchmark
         }
     }
 
-    /// <summary>The process's CPU over <paramref name="window"/>, in percent of one core.</summary>
-    private static async Task<double> CpuPercent(Process process, TimeSpan window)
+    private static string Size(long bytes) => bytes switch
     {
-        process.Refresh();
-        var before = process.TotalProcessorTime;
+        >= 1L << 30 when bytes % (1L << 30) == 0 => $"{bytes >> 30} GiB",
+        >= 1L << 20 when bytes % (1L << 20) == 0 => $"{bytes >> 20} MiB",
+        _ => $"{bytes} B",
+    };
+
+    private sealed record Cpu(double Sum, IReadOnlyList<(string Name, double Percent)> Parts)
+    {
+        public override string ToString() => string.Join(", ", Parts.Select(p => $"{p.Name} {p.Percent:F2} %"));
+    }
+
+    /// <summary>
+    /// The CPU over <paramref name="window"/> of the server and every process it started, in percent
+    /// of one core each and summed. A process that starts or ends within the window counts from
+    /// the first or to the last reading it was seen in.
+    /// </summary>
+    private static async Task<Cpu> CpuPercent(int serverPid, int sessionKernel, TimeSpan window)
+    {
+        var before = Family(serverPid);
         var clock = Stopwatch.StartNew();
         await Task.Delay(window);
-        process.Refresh();
-        return (process.TotalProcessorTime - before).TotalSeconds / clock.Elapsed.TotalSeconds * 100;
+        var after = Family(serverPid);
+        var seconds = clock.Elapsed.TotalSeconds;
+        var parts = after.Keys.Union(before.Keys).Order().Select(pid =>
+        {
+            var used = after.GetValueOrDefault(pid, before[pid]).Cpu - before.GetValueOrDefault(pid, (after[pid].Name, 0)).Cpu;
+            var name = pid == serverPid ? "server" : pid == sessionKernel ? $"session kernel {pid}"
+                : after.GetValueOrDefault(pid, before[pid]).Name == "dotnet" ? $"warm kernel {pid}" : $"{after.GetValueOrDefault(pid, before[pid]).Name} {pid}";
+            return (name, used / seconds * 100);
+        }).OrderBy(p => p.name == "server" ? 0 : p.name.StartsWith("session", StringComparison.Ordinal) ? 1 : 2).ToList();
+        return new Cpu(parts.Sum(p => p.Item2), parts);
     }
+
+    /// <summary>
+    /// The server and every process it started, by pid, with the command name and utime + stime in
+    /// seconds: its descendants by ppid, and what is left in a kernel's session (a kernel leads
+    /// one; what its code forked stays in it when reparented).
+    /// </summary>
+    private static Dictionary<int, (string Name, double Cpu)> Family(int serverPid)
+    {
+        var all = new Dictionary<int, (int Ppid, int Session, string Name, double Cpu)>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), System.Globalization.CultureInfo.InvariantCulture, out var pid))
+                continue;
+            string stat;
+            try { stat = File.ReadAllText(Path.Combine(dir, "stat")); }
+            catch (IOException) { continue; } // ended meanwhile
+            catch (UnauthorizedAccessException) { continue; }
+            // pid (comm) state ppid pgrp session ... utime stime: comm may hold spaces and parentheses.
+            var open = stat.IndexOf('(', StringComparison.Ordinal);
+            var close = stat.LastIndexOf(')');
+            var f = stat[(close + 2)..].Split(' ');
+            long Field(int i) => long.Parse(f[i], System.Globalization.CultureInfo.InvariantCulture);
+            all[pid] = ((int)Field(1), (int)Field(3), stat[(open + 1)..close], (Field(11) + Field(12)) / (double)ClockTicks);
+        }
+        var family = new HashSet<int> { serverPid };
+        for (var grew = true; grew;)
+        {
+            grew = false;
+            foreach (var (pid, p) in all)
+                if (!family.Contains(pid) && (family.Contains(p.Ppid) || (p.Session != serverPid && family.Contains(p.Session))))
+                    grew |= family.Add(pid);
+        }
+        return family.Where(all.ContainsKey).ToDictionary(pid => pid, pid => (all[pid].Name, all[pid].Cpu));
+    }
+
+    /// <summary>USER_HZ: what /proc/PID/stat counts utime and stime in (100 on every Linux .NET runs on).</summary>
+    private const int ClockTicks = 100;
 
     private static int Knob(string name, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : fallback;
