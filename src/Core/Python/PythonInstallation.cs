@@ -61,7 +61,8 @@ public sealed record PythonInstallation(
         var version = Version.Parse(root.GetProperty("version").GetString()!);
         var shared = root.GetProperty("shared").GetBoolean();
         var library = Path.Combine(root.GetProperty("libdir").GetString()!, root.GetProperty("soname").GetString()!);
-        var installation = new PythonInstallation(executable, version, library, root.GetProperty("base_prefix").GetString()!, shared, root.GetProperty("prefix").GetString()!);
+        var installation = new PythonInstallation(executable, version, library, root.GetProperty("base_prefix").GetString()!, shared,
+            (root.TryGetProperty("prefix", out var prefix) ? prefix : root.GetProperty("base_prefix")).GetString()!);
         installation.Validate();
         return installation;
     }

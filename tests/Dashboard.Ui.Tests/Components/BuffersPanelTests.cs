@@ -32,7 +32,7 @@ public sealed class BuffersPanelTests : ComponentTest
         Client.Buffers[1] = FakeBufferscopeClient.Buffer(1, "frame", exports: 1);
         Client.FreeFails = new BufferscopeApiException(409, "BufferError", "buffer 'frame' has 1 live export; release every view before freeing it", 1);
         var panel = Render<BuffersPanel>(p => p.Add(x => x.Feed, Feed()).Add(x => x.SelectedId, 1L));
-        panel.Find("[data-testid=free-frame]").Click();
+        panel.WaitForElement("[data-testid=free-frame]", Wait).Click(); // once the feed's snapshot is in
         panel.WaitForAssertion(() =>
         {
             var why = panel.Find("[data-testid=free-blocked]").TextContent;
