@@ -24,9 +24,10 @@ public partial interface IKernel
     /// <summary>
     /// Runs once what a session's first calls run (open, a run, a list) in a scratch session it
     /// then deletes, so a kernel waiting in the warm pool has those paths compiled: in a fresh
-    /// process, the JIT is most of a first call's time. Before <see cref="OpenSessionAsync"/> only.
+    /// process, the JIT is most of a first call's time. Answers with the scratch run's result, so
+    /// that its serialisation is compiled too. Before <see cref="OpenSessionAsync"/> only.
     /// </summary>
-    Task WarmUpAsync(CancellationToken cancellationToken);
+    Task<ConsoleResult> WarmUpAsync(CancellationToken cancellationToken);
 
     Task<ConsoleResult> RunAsync(string code, CancellationToken cancellationToken);
 

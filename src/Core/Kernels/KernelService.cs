@@ -18,6 +18,8 @@ internal sealed class KernelService(BufferscopeCore core, Action<string> opened,
     public Task OpenSessionAsync(string sessionId, string name, string? memoryDirectory, long idsFrom, CancellationToken cancellationToken) =>
         KernelFault.Guard(async () =>
         {
+            if (string.IsNullOrEmpty(sessionId))
+                throw new Buffers.BufferSpecException("sessionId", "a session id is 1 or more characters"); // what the warm pool's dry run meets
             if (Interlocked.Exchange(ref _opening, 1) == 1)
                 throw new LimitExceededException("this kernel has its session already");
             // Before the first exporter: ids and files are the session's from the start.
@@ -32,16 +34,17 @@ internal sealed class KernelService(BufferscopeCore core, Action<string> opened,
     public Task<KernelHello> HelloAsync(CancellationToken cancellationToken) => Task.FromResult(new KernelHello(
         Environment.ProcessId, core.Python.Installation.Version.ToString(), core.Python.Installation.Executable, core.Python.Installation.Library));
 
-    public Task WarmUpAsync(CancellationToken cancellationToken) =>
+    public Task<ConsoleResult> WarmUpAsync(CancellationToken cancellationToken) =>
         KernelFault.Guard(async () =>
         {
             if (_sessionId is not null)
                 throw new LimitExceededException("this kernel has its session already; a warm-up comes before it");
             var scratch = await core.Sessions.CreateAsync("warm-up", $"warm-up-{Guid.NewGuid():n}").ConfigureAwait(false);
-            await core.Sessions.RunAsync(scratch.Id, "1 + 1").ConfigureAwait(false);
+            var run = await core.Sessions.RunAsync(scratch.Id, "1 + 1").ConfigureAwait(false);
             core.Sessions.ListBuffers(scratch.Id);
             using (core.Events.Subscribe(scratch.Id)) { }
             await core.Sessions.DeleteAsync(scratch.Id, force: true).ConfigureAwait(false);
+            return run;
         });
 
     public Task<ConsoleResult> RunAsync(string code, CancellationToken cancellationToken) =>
