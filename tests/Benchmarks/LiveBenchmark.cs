@@ -198,8 +198,14 @@ internal static class LiveBenchmark
         }
         finally
         {
-            server.Kill(entireProcessTree: true);
-            await server.WaitForExitAsync();
+            // SIGTERM, as Ctrl+C: the server ends its kernels and empties its tmpfs folder. A kill
+            // would leave that folder (the memory of a server that crashed, kept for its next start).
+            Process.Start("kill", ["-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+            using (var grace = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+            {
+                try { await server.WaitForExitAsync(grace.Token); }
+                catch (OperationCanceledException) { server.Kill(entireProcessTree: true); await server.WaitForExitAsync(); }
+            }
             Directory.Delete(data, recursive: true);
         }
     }

@@ -57,7 +57,9 @@ public sealed class KernelSessions : IAsyncDisposable
         // other's files, and a server killed outright finds its sessions' memory again at its next start.
         _memoryRoot = Directory.CreateDirectory(options.Kernels.MemoryDirectoryPath, ownerOnly).FullName;
         var data = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(options.DataDirectoryPath)))[..16];
+        RemoveOrphans(_memoryRoot);
         _memoryDirectory = Directory.CreateDirectory(Path.Combine(_memoryRoot, $"data-{data}"), ownerOnly).FullName;
+        File.WriteAllText(Path.Combine(_memoryDirectory, OwnerFile), options.DataDirectoryPath);
         _savedDirectory = Directory.CreateDirectory(Path.Combine(options.DataDirectoryPath, "sessions"), ownerOnly).FullName;
         _store = new SessionStore(options.DataDirectoryPath);
         Events = new EventFeed(options.FrameInterval);
@@ -87,6 +89,28 @@ public sealed class KernelSessions : IAsyncDisposable
     {
         try { await call.ConfigureAwait(false); }
         catch (Exception e) when (KernelFault.Covers(e)) { }
+    }
+
+    private const string OwnerFile = "data-directory";
+
+    /// <summary>
+    /// The memory folders of servers that were killed outright and whose data directory is gone
+    /// since (a test's, a benchmark's): nothing can ever bring those sessions back, so their
+    /// tmpfs files would hold RAM until a reboot.
+    /// </summary>
+    private static void RemoveOrphans(string memoryRoot)
+    {
+        foreach (var folder in Directory.GetDirectories(memoryRoot, "data-*"))
+        {
+            var owner = Path.Combine(folder, OwnerFile);
+            try
+            {
+                // No owner file yet: a server starting this moment. Leave it.
+                if (File.Exists(owner) && File.ReadAllText(owner) is { Length: > 0 } data && !Directory.Exists(data))
+                    Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { } // another server's, in use: leave it
+        }
     }
 
     /// <summary>Completes when every stored session has its kernel again (or was given up, with a warning).</summary>

@@ -93,6 +93,22 @@ public sealed class ServerRestartTests : IDisposable
         Assert.Equal([other], (await again.GetFromJsonAsync<SessionDto[]>("/api/sessions", ServerFixture.Json, Ct))!.Select(s => s.Id));
     }
 
+    [Fact]
+    public async Task Start_RemovesTheMemoryOfKilledServersWhoseDataDirectoryIsGone()
+    {
+        var orphan = Directory.CreateDirectory(Path.Combine(_memory, "data-0123456789abcdef", "s1")).Parent!.FullName;
+        File.WriteAllBytes(Path.Combine(orphan, "s1", "b1"), new byte[4096]);
+        File.WriteAllText(Path.Combine(orphan, "data-directory"), Path.Combine(_data, "gone")); // its data directory, deleted since
+        var starting = Directory.CreateDirectory(Path.Combine(_memory, "data-fedcba9876543210")).FullName; // no owner yet: a server starting now
+
+        await using var server = await StartAsync();
+        using var http = server.Client();
+        (await http.GetAsync("/api/sessions", Ct)).EnsureSuccessStatusCode(); // the sessions are up
+
+        Assert.False(Directory.Exists(orphan));
+        Assert.True(Directory.Exists(starting));
+    }
+
     /// <summary>Bytes a file really takes on disk (st_blocks × 512), holes not counted.</summary>
     private static long DiskBytes(string path)
     {
