@@ -532,6 +532,8 @@ public sealed class KernelSessions : IAsyncDisposable
                 StateChanged(session);
         }
         session.Idle.Touch(); // a long run counts from its end
+        foreach (var d in result.Named ?? [])
+            Remember(session, d); // before the answer: a crash in the next run must not lose the name
         var n = Interlocked.Increment(ref session.LastRun);
         result = result with { N = n };
         _store.AddRun(sessionId, HistoryEntry.Of(n, code, result, DateTimeOffset.UtcNow), MaxHistory);

@@ -14,6 +14,12 @@ public sealed record ConsoleResult(
     public long RunId { get; init; }
     /// <summary>The run's number in its session's history (the console's <c>In [n]</c>); set by the server, which keeps the history.</summary>
     public long N { get; init; }
+    /// <summary>
+    /// Buffers the run's end named after the variables they are bound to (a MemBuf made in Python
+    /// without name=): with the answer, so the server knows their names before the next call,
+    /// whatever happens to the kernel then. Not part of the HTTP answer.
+    /// </summary>
+    public IReadOnlyList<BufferDescriptor>? Named { get; init; }
 }
 
 /// <summary>A Python exception from a run: qualified type, message, formatted traceback.</summary>

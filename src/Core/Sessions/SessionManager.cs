@@ -205,7 +205,11 @@ public sealed class SessionManager
             throw new LimitExceededException($"code is {code.Length} characters; at most {_options.Limits.MaxCodeLength} are allowed (Bufferscope:Limits:MaxCodeLength)");
         var limit = timeout ?? _options.Python.RunTimeout;
         var runId = session.NextRun();
-        var result = await _python.RunAsync(() => Run(session, code, runId, limit)).ConfigureAwait(false);
+        var result = await _python.RunAsync(() =>
+        {
+            var named = new List<BufferDescriptor>();
+            return Run(session, code, runId, limit, named) with { Named = named };
+        }).ConfigureAwait(false);
         _feed.Publish(new BufferEvent(BufferEventKind.ConsoleRan, sessionId, null, null, null, CoarseClock.Now) { Run = result });
         return result;
     }
@@ -229,7 +233,7 @@ public sealed class SessionManager
     /// namespace, so <c>frame = bufferscope.MemBuf(...)</c> is listed as "frame"; its
     /// bufferCreated is told again with the name, so a client's list needs no reload. Python thread.
     /// </summary>
-    private unsafe void NameUnnamedBuffers(Session session)
+    private unsafe void NameUnnamedBuffers(Session session, List<BufferDescriptor> named)
     {
         nint position = 0, key, value;
         var globals = session.Globals.Pointer;
@@ -240,12 +244,14 @@ public sealed class SessionManager
                 try { exporter.Name = PyConvert.ToString(key); }
                 catch (PythonException) { continue; } // a non-str key someone put in globals()
                 exporter.HasName = true;
-                _feed.Publish(Live.BufferEvent.Created(exporter));
+                var created = Live.BufferEvent.Created(exporter);
+                named.Add(created.Buffer!);
+                _feed.Publish(created);
             }
         }
     }
 
-    private ConsoleResult Run(Session session, string code, long runId, TimeSpan limit)
+    private ConsoleResult Run(Session session, string code, long runId, TimeSpan limit, List<BufferDescriptor> named)
     {
         if (session.Deleted)
             throw new NotFoundException($"session '{session.Name}' was deleted");
@@ -289,7 +295,7 @@ public sealed class SessionManager
             Volatile.Write(ref _runningToken, 0);
             _python.EndRun();
             Running = null;
-            NameUnnamedBuffers(session);
+            NameUnnamedBuffers(session, named);
         }
         try
         {
