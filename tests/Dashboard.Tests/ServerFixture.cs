@@ -47,12 +47,16 @@ public sealed class ServerFixture : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<BufferDto>(Json))!;
     }
 
-    public async Task<RunResponse> RunAsync(string session, string code)
+    public Task<RunResponse> RunAsync(string session, string code) => RunAsync(Http, session, code);
+
+    /// <summary>A run on any test server: answered 2xx, and (unless <paramref name="mustSucceed"/> is false) without a Python error.</summary>
+    public static async Task<RunResponse> RunAsync(HttpClient http, string session, string code, bool mustSucceed = true)
     {
-        var response = await Http.PostAsJsonAsync($"/api/sessions/{session}/run", new { code });
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        var run = (await response.Content.ReadFromJsonAsync<RunResponse>(Json))!;
-        Assert.True(run.Ok, $"{code}\n---\n{run.Error?.Traceback}");
+        var response = await http.PostAsJsonAsync($"/api/sessions/{session}/run", new { code }, TestContext.Current.CancellationToken);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var run = (await response.Content.ReadFromJsonAsync<RunResponse>(Json, TestContext.Current.CancellationToken))!;
+        if (mustSucceed)
+            Assert.True(run.Ok, $"{code}\n---\n{run.Error?.Traceback}");
         return run;
     }
 

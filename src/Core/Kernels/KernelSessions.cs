@@ -174,7 +174,7 @@ public sealed class KernelSessions : IAsyncDisposable
         finally { _pool.Refill(); }
         session.Ordinal = ordinal;
         session.Kernel = kernel;
-        kernel.Changed += batch => OnChanged(session, kernel, batch);
+        kernel.Changed += batch => OnChanged(session, batch);
         _ = kernel.Exited.ContinueWith(exit => OnKernelExited(session, kernel, exit.Result), TaskScheduler.Default);
         if (!session.Restarting)
             StateChanged(session); // a restart tells once, when it is done
@@ -619,7 +619,7 @@ public sealed class KernelSessions : IAsyncDisposable
         return counts.Sum();
     }
 
-    private void OnChanged(KernelSession session, IKernelHandle kernel, IReadOnlyList<BufferEvent> batch)
+    private void OnChanged(KernelSession session, IReadOnlyList<BufferEvent> batch)
     {
         foreach (var e in batch)
         {
@@ -631,13 +631,8 @@ public sealed class KernelSessions : IAsyncDisposable
                     if (e.Kind == BufferEventKind.BufferFreed && session.Mirrors.TryRemove(id, out _))
                         mirror.Dispose();
                 }
-                if (e.Kind == BufferEventKind.BufferCreated)
-                {
-                    if (e.Buffer is { } descriptor)
-                        Remember(session, descriptor);
-                    else
-                        _ = RememberAsync(session, kernel, id);
-                }
+                if (e.Kind == BufferEventKind.BufferCreated && e.Buffer is { } descriptor)
+                    Remember(session, descriptor); // every bufferCreated carries it (BufferEvent.Created)
                 else if (e.Kind == BufferEventKind.BufferFreed)
                 {
                     session.FreedIds[id] = 0;
@@ -646,21 +641,6 @@ public sealed class KernelSessions : IAsyncDisposable
                 }
             }
             Events.Publish(e);
-        }
-    }
-
-    /// <summary>Keeps a new buffer's descriptor, so a restart can bind it again even if the kernel dies before anyone lists it.</summary>
-    private async Task RememberAsync(KernelSession session, IKernelHandle kernel, long id)
-    {
-        try
-        {
-            var descriptor = await kernel.Kernel.GetBufferAsync(id, CancellationToken.None).ConfigureAwait(false);
-            if (session.Kernel == kernel)
-                Remember(session, descriptor);
-        }
-        catch (Exception e) when (e is NotFoundException or StreamJsonRpc.ConnectionLostException or ObjectDisposedException or StreamJsonRpc.RemoteInvocationException)
-        {
-            // Freed already, or the kernel is gone: nothing to remember.
         }
     }
 

@@ -88,14 +88,7 @@ public sealed class InterpreterTests : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<SessionDto>(ServerFixture.Json, Ct))!;
     }
 
-    private async Task<RunResponse> RunAsync(string session, string code)
-    {
-        var response = await _http.PostAsJsonAsync($"/api/sessions/{session}/run", new { code }, Ct);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Ct));
-        var run = (await response.Content.ReadFromJsonAsync<RunResponse>(ServerFixture.Json, Ct))!;
-        Assert.True(run.Ok, $"{code}\n---\n{run.Error?.Traceback}");
-        return run;
-    }
+    private Task<RunResponse> RunAsync(string session, string code) => ServerFixture.RunAsync(_http, session, code);
 
     [Fact]
     public async Task Interpreters_AreListedWithTheirVersions_TheDefaultFirst()

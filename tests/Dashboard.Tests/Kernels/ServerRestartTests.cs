@@ -25,12 +25,7 @@ public sealed class ServerRestartTests : IDisposable
     private Task<TestServer> StartAsync() =>
         TestServer.StartAsync($"--Bufferscope:DataDirectory={_data}", $"--Bufferscope:Kernels:MemoryDirectory={_memory}", "--Bufferscope:Limits:RunsPerMinute=100000");
 
-    private static async Task<RunResponse> RunAsync(HttpClient http, string session, string code)
-    {
-        var response = await http.PostAsJsonAsync($"/api/sessions/{session}/run", new { code }, Ct);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Ct));
-        return (await response.Content.ReadFromJsonAsync<RunResponse>(ServerFixture.Json, Ct))!;
-    }
+    private static Task<RunResponse> RunAsync(HttpClient http, string session, string code) => ServerFixture.RunAsync(http, session, code, mustSucceed: false);
 
     [Fact]
     public async Task ServerRestart_BringsBackSessions_TheirBuffersBytes_AndHistory()
