@@ -27,12 +27,13 @@ public sealed class BuffersPanelTests : ComponentTest
     }
 
     [Fact]
-    public void Free_WhileExported_ExplainsTheServersRefusal()
+    public async Task Free_WhileExported_ExplainsTheServersRefusal()
     {
         Client.Buffers[1] = FakeBufferscopeClient.Buffer(1, "frame", exports: 1);
         Client.FreeFails = new BufferscopeApiException(409, "BufferError", "buffer 'frame' has 1 live export; release every view before freeing it", 1);
         var panel = Render<BuffersPanel>(p => p.Add(x => x.Feed, Feed()).Add(x => x.SelectedId, 1L));
-        panel.WaitForElement("[data-testid=free-frame]", Wait).Click(); // once the feed's snapshot is in
+        panel.WaitForElement("[data-testid=free-frame]", Wait); // once the feed's snapshot is in
+        await panel.InvokeAsync(() => panel.Find("[data-testid=free-frame]").Click()); // found and clicked in one renderer step
         panel.WaitForAssertion(() =>
         {
             var why = panel.Find("[data-testid=free-blocked]").TextContent;

@@ -41,9 +41,12 @@ public sealed class ViewsPanelTests : ComponentTest
     {
         var buffer = FakeBufferscopeClient.Buffer(1, "frame");
         Client.Buffers[1] = buffer;
-        var panel = Render<ViewsPanel>(p => p.Add(x => x.Feed, Feed()).Add(x => x.Buffer, buffer));
-        // The panel's first render is final here (the fake answers at once): the button's handler is current.
-        panel.Find("button[data-testid=make-memoryview]").Click();
+        var feed = Feed();
+        var panel = Render<ViewsPanel>(p => p.Add(x => x.Feed, feed).Add(x => x.Buffer, buffer));
+        await feed.Loaded.WaitAsync(Wait, Xunit.TestContext.Current.CancellationToken);
+        // Found and clicked in one renderer step: the feed's snapshot re-renders the panel, and a
+        // button found before that has a stale handler.
+        await panel.InvokeAsync(() => panel.Find("button[data-testid=make-memoryview]").Click());
         await Until(() => Client.Runs.Any(code => code.Contains("memoryview(frame)")), "the memoryview snippet sent");
     }
 }
