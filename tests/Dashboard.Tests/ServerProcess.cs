@@ -16,6 +16,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource<string> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _reading;
+    private readonly List<(string Text, TaskCompletionSource Seen)> _awaited = [];
 
     private ServerProcess(IEnumerable<string> args, IEnumerable<(string Name, string Value)> environment)
     {
@@ -32,7 +33,15 @@ public sealed partial class ServerProcess : IAsyncDisposable
         {
             while (await _process.StandardOutput.ReadLineAsync() is { } line)
             {
-                lock (_output) _output.AppendLine(line);
+                lock (_output)
+                {
+                    _output.AppendLine(line);
+                    foreach (var w in _awaited.Where(w => line.Contains(w.Text, StringComparison.Ordinal)).ToList())
+                    {
+                        _awaited.Remove(w);
+                        w.Seen.TrySetResult();
+                    }
+                }
                 if (StartLine().Match(line) is { Success: true } m)
                     _started.TrySetResult(m.Groups[1].Value);
             }
@@ -43,6 +52,23 @@ public sealed partial class ServerProcess : IAsyncDisposable
     public string DataDirectory { get; }
     public int Id => _process.Id;
     public string Output { get { lock (_output) return _output.ToString(); } }
+
+    /// <summary>
+    /// Waits until a line of output contains <paramref name="text"/> (at once if one has): the
+    /// server logs on its own threads, so a line can come after the change it reports is seen.
+    /// </summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_output)
+        {
+            if (_output.ToString().Contains(text, StringComparison.Ordinal))
+                return;
+            _awaited.Add((text, seen));
+        }
+        try { await seen.Task.WaitAsync(timeout, TestContext.Current.CancellationToken); }
+        catch (TimeoutException) { throw new TimeoutException($"no line with '{text}' within {timeout.TotalSeconds} s:\n{Output}"); }
+    }
 
     /// <summary>The URL the start line says to open (with its token when the token was generated).</summary>
     public string Url { get; private set; } = "";

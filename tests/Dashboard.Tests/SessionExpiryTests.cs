@@ -25,18 +25,22 @@ public sealed class SessionExpiryTests
         var forgotten = await NewSession("forgotten");
         var run = await http.PostAsJsonAsync($"/api/sessions/{forgotten}/run", new { code = "import bufferscope\nframe = bufferscope.MemBuf([1 << 20], 'B')\nmv = memoryview(frame)" }, Ct);
         Assert.True((await run.Content.ReadFromJsonAsync<RunResponse>(ServerFixture.Json, Ct))!.Ok);
-        var watched = await NewSession("watched");
         await using var hub = new HubConnectionBuilder().WithUrl(new Uri(server.BaseAddress, "/hubs/buffers"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(server.Token)).Build();
         await hub.StartAsync(Ct);
+        var watched = await NewSession("watched");
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var events = hub.StreamAsync<Hubs.HubEvent>("Events", watched, watching.Token).GetAsyncEnumerator(watching.Token);
-        var next = events.MoveNextAsync().AsTask();
+        var updates = hub.StreamAsync<Hubs.SessionUpdate>("Subscribe", watched, watching.Token).GetAsyncEnumerator(watching.Token);
+        // The snapshot comes after the stream holds the session, so from here on it is watched
+        // (waiting for it, not for the stream to be sent, is what keeps a slow machine honest).
+        Assert.True(await updates.MoveNextAsync());
+        Assert.NotNull(updates.Current.Snapshot);
+        var next = updates.MoveNextAsync().AsTask();
 
         var left = await WaitFor(http, ids => !ids.Contains(forgotten));
         Assert.Contains(watched, left);
         var status = await http.GetFromJsonAsync<StatusDto>("/api/status", ServerFixture.Json, Ct);
         Assert.Equal(0, status!.BufferBytes); // its view went with its namespace, so its memory was freed
-        Assert.Contains("Session 'forgotten'", server.Output, StringComparison.Ordinal);
+        await server.WaitForOutputAsync("Session 'forgotten'", TimeSpan.FromSeconds(10));
         Assert.Contains("Bufferscope:Sessions:IdleTimeout", server.Output, StringComparison.Ordinal);
 
         await watching.CancelAsync();

@@ -284,7 +284,13 @@ public sealed class KernelSessions : IAsyncDisposable
         };
     }
 
-    public IReadOnlyList<SessionInfo> List() => [.. _sessions.Values.OrderBy(s => s.Info.CreatedAt).Select(s => s.Info)];
+    /// <summary>
+    /// Every session with its kernel's status, oldest first. Taken in one pass, so a session
+    /// deleted meanwhile is either listed whole or not at all (asking its status by id afterwards
+    /// would find it gone).
+    /// </summary>
+    public IReadOnlyList<(SessionInfo Session, KernelStatus Kernel)> List() =>
+        [.. _sessions.Values.OrderBy(s => s.Info.CreatedAt).Select(s => (s.Info, Status(s)))];
 
     public SessionInfo Get(string sessionId) => Find(sessionId).Info;
 

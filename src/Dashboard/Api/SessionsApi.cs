@@ -17,7 +17,7 @@ public static class SessionsApi
             return Results.Created($"/api/sessions/{session.Id}", session);
         }).WithSummary("Create a session: its own kernel process (on an allowed interpreter: GET /api/interpreters), Python namespace and console");
 
-        sessions.MapGet("/", (KernelSessions all) => all.List().Select(s => SessionDto.From(s, all.Status(s.Id))));
+        sessions.MapGet("/", (KernelSessions all) => all.List().Select(s => SessionDto.From(s.Session, s.Kernel)));
 
         sessions.MapGet("/{sid}", (string sid, KernelSessions all) => SessionDto.From(all.Get(sid), all.Status(sid)));
 
