@@ -39,7 +39,13 @@ public static class DashboardWebApplication
         // A bad default interpreter is refused here, before any kernel tries it.
         services.AddSingleton(_ => new Interpreters(options.Python));
         services.AddSingleton(sp => sp.GetRequiredService<Interpreters>().Default);
-        services.AddSingleton(sp => new KernelSessions(options, KernelCommand.ForAssembly(typeof(DashboardWebApplication).Assembly.Location), sp.GetRequiredService<Interpreters>()));
+        services.AddSingleton(sp =>
+        {
+            var sessions = new KernelSessions(options, KernelCommand.ForAssembly(typeof(DashboardWebApplication).Assembly.Location), sp.GetRequiredService<Interpreters>());
+            var log = sp.GetRequiredService<ILogger<KernelSessions>>();
+            sessions.StoreFailed += e => log.LogError("Could not write to the session store ({Path}): {Error}. What a server restart brings back is now behind.", options.DataDirectoryPath, e.Message);
+            return sessions;
+        });
         builder.AddBufferscopeSecurity(options);
         // The key ring is kept in the data directory, 0700, as a notebook server keeps its cookie
         // secret; Data Protection's warning that it is not encrypted at rest says only that.

@@ -578,7 +578,17 @@ public sealed class KernelSessions : IAsyncDisposable
     }
 
     /// <summary>The session's console runs, oldest first (at most <see cref="MaxHistory"/>).</summary>
-    public IReadOnlyList<HistoryEntry> History(string sessionId) => _store.History(Find(sessionId).Id, MaxHistory);
+    public Task<IReadOnlyList<HistoryEntry>> HistoryAsync(string sessionId) => _store.HistoryAsync(Find(sessionId).Id, MaxHistory);
+
+    /// <summary>
+    /// A change could not be written to the store (the run, creation... it records still
+    /// happened and were answered): what a restart would bring back is now behind.
+    /// </summary>
+    public event Action<Exception>? StoreFailed
+    {
+        add => _store.Failed += value;
+        remove => _store.Failed -= value;
+    }
 
     public Task<bool> InterruptAsync(string sessionId)
     {

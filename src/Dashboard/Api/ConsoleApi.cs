@@ -15,8 +15,8 @@ public static class ConsoleApi
             // The singleton keeps the counters: AddEndpointFilter<T> would make a new filter per request.
             .AddEndpointFilter((context, next) => context.HttpContext.RequestServices.GetRequiredService<RunRateLimit>().InvokeAsync(context, next))
             .WithSummary("Run a snippet: stdout, stderr, the last expression's repr, the error with its traceback; interrupted past the time limit");
-        app.MapGet("/api/sessions/{sid}/history", (string sid, KernelSessions sessions) =>
-                sessions.History(sid).Select(HistoryDto.From))
+        app.MapGet("/api/sessions/{sid}/history", async (string sid, KernelSessions sessions) =>
+                (await sessions.HistoryAsync(sid)).Select(HistoryDto.From))
             .WithTags("Console")
             .WithSummary("The session's console runs, oldest first, kept across server restarts: n (In [n]), code, ok, result, at");
         app.MapPost("/api/sessions/{sid}/interrupt", async (string sid, KernelSessions sessions) =>
