@@ -9,49 +9,6 @@ public sealed class HubTests(ServerFixture server)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>Reads a stream in the background; tests wait for the items they expect, with a timeout.</summary>
-    private sealed class Reader<T> : IAsyncDisposable
-    {
-        private readonly List<T> _items = [];
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _task;
-
-        public Reader(Func<CancellationToken, IAsyncEnumerable<T>> open)
-        {
-            var stream = open(_stop.Token);
-            _task = Task.Run(async () =>
-            {
-                try
-                {
-                    await foreach (var item in stream)
-                        lock (_items) _items.Add(item);
-                }
-                catch (OperationCanceledException) { }
-            });
-        }
-
-        public List<T> Items { get { lock (_items) return [.. _items]; } }
-
-        public async Task<List<T>> WaitFor(Func<List<T>, bool> done)
-        {
-            var clock = Stopwatch.StartNew();
-            while (clock.Elapsed < ServerFixture.Timeout)
-            {
-                if (done(Items)) return Items;
-                if (_task.IsFaulted) await _task;
-                await Task.Delay(5);
-            }
-            Assert.Fail($"timed out; got {Items.Count}: {string.Join("; ", Items.TakeLast(5))}");
-            return [];
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync();
-            try { await _task; } catch (HubException) { }
-        }
-    }
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -60,7 +17,7 @@ public sealed class HubTests(ServerFixture server)
         var s = await server.NewSessionAsync("hub");
         await using var hub = server.Hub(messagePack);
         await hub.StartAsync(Ct);
-        await using var events = new Reader<HubEvent>(ct => hub.StreamAsync<HubEvent>("Events", s.Id, ct));
+        await using var events = new StreamRecorder<HubEvent>(ct => hub.StreamAsync<HubEvent>("Events", s.Id, ct));
         // The stream is open on the server once it delivers: make a buffer until its creation arrives.
         for (var i = 0; !events.Items.Any(e => e.Kind == "bufferCreated"); i++)
         {
@@ -103,7 +60,7 @@ public sealed class HubTests(ServerFixture server)
         await server.RunAsync(s.Id, "import numpy as np\na = np.asarray(frame)");
         await using var hub = server.Hub(messagePack);
         await hub.StartAsync(Ct);
-        await using var frames = new Reader<WatchFrame>(ct => hub.StreamAsync<WatchFrame>("WatchMemory", b.Id, 64L, 128, ct));
+        await using var frames = new StreamRecorder<WatchFrame>(ct => hub.StreamAsync<WatchFrame>("WatchMemory", b.Id, 64L, 128, ct));
         var first = (await frames.WaitFor(f => f.Count >= 1))[0];
         Assert.Equal((64L, 128, 1L), (first.Offset, first.Data.Length, first.Version));
         Assert.All(first.Data.ToArray(), x => Assert.Equal(0, x));
@@ -122,7 +79,7 @@ public sealed class HubTests(ServerFixture server)
         var b = await server.NewBufferAsync(s.Id, new { name = "still", shape = new[] { 256 } });
         await using var hub = server.Hub();
         await hub.StartAsync(Ct);
-        await using var frames = new Reader<WatchFrame>(ct => hub.StreamAsync<WatchFrame>("WatchMemory", b.Id, 0L, 256, ct));
+        await using var frames = new StreamRecorder<WatchFrame>(ct => hub.StreamAsync<WatchFrame>("WatchMemory", b.Id, 0L, 256, ct));
         await frames.WaitFor(f => f.Count == 1);
         await server.RunAsync(s.Id, "x = bytes(still)"); // a read-only use: nothing can change
         await Task.Delay(300, Ct);
@@ -141,7 +98,7 @@ public sealed class HubTests(ServerFixture server)
         var b = await server.NewBufferAsync(s.Id, new { name = "quick", shape = new[] { 32 } });
         await using var hub = server.Hub();
         await hub.StartAsync(Ct);
-        await using var frames = new Reader<WatchFrame>(ct => hub.StreamAsync<WatchFrame>("WatchMemory", b.Id, 0L, 32, ct));
+        await using var frames = new StreamRecorder<WatchFrame>(ct => hub.StreamAsync<WatchFrame>("WatchMemory", b.Id, 0L, 32, ct));
         await frames.WaitFor(f => f.Count == 1);
         await server.RunAsync(s.Id, "with memoryview(quick) as m:\n    m[3] = 9");
         var frame = (await frames.WaitFor(f => f.Count == 2))[1];
@@ -179,7 +136,7 @@ public sealed class HubTests(ServerFixture server)
 
         await using var hub = server.Hub();
         await hub.StartAsync(Ct);
-        await using var frames = new Reader<WatchFrame>(ct => hub.StreamAsync<WatchFrame>("WatchMemory", b.Id, 0L, 1024, ct));
+        await using var frames = new StreamRecorder<WatchFrame>(ct => hub.StreamAsync<WatchFrame>("WatchMemory", b.Id, 0L, 1024, ct));
         await frames.WaitFor(f => f.Count == 1);
         await server.RunAsync(s.Id, """
             import numpy as np, threading, time

@@ -65,6 +65,9 @@ public sealed unsafe class Exporter : Live.IWatchedBuffer
         Read(offset, destination.Span);
         return ValueTask.CompletedTask;
     }
+    ValueTask<Live.Picture> Live.IWatchedBuffer.PictureAsync(int width, int height, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Picture(width, height));
+
     /// <summary>Address of item [0, ..., 0], what <c>Py_buffer.buf</c> is.</summary>
     public nint ItemAddress => _viewBuf;
 
@@ -206,6 +209,16 @@ public sealed unsafe class Exporter : Live.IWatchedBuffer
         {
             CheckRange(offset, destination.Length);
             new ReadOnlySpan<byte>((byte*)Memory.Address + offset, destination.Length).CopyTo(destination);
+        }
+    }
+
+    /// <summary>Its <see cref="Live.Picture"/> (the memory cannot be freed meanwhile). Any thread.</summary>
+    public Live.Picture Picture(int width, int height)
+    {
+        lock (_memoryLock)
+        {
+            CheckRange(0, 0);
+            return Live.Picture.Draw((byte*)Memory.Address, Memory.Length, Layout, width, height);
         }
     }
 

@@ -49,7 +49,10 @@ public sealed class BufferMirror : IWatchedBuffer, IDisposable
             }
         }
         _exports = descriptor.Exports;
+        _layout = new Lazy<BufferLayout>(() => BufferLayout.Create(StructFormat.Parse(descriptor.Format), descriptor.Shape, descriptor.Order, descriptor.Strides, descriptor.Offset));
     }
+
+    private readonly Lazy<BufferLayout> _layout;
 
     public BufferDescriptor Descriptor { get; }
     public long Id => Descriptor.Id;
@@ -120,6 +123,27 @@ public sealed class BufferMirror : IWatchedBuffer, IDisposable
             return;
         }
         Copy(offset, destination.Span);
+    }
+
+    public async ValueTask<Picture> PictureAsync(int width, int height, CancellationToken cancellationToken)
+    {
+        if (!Mapped)
+        {
+            if (_freed)
+                throw new BufferLifetimeException($"buffer {Id} was freed");
+            return await _kernel.PictureAsync(Id, width, height, cancellationToken).ConfigureAwait(false);
+        }
+        return Draw(width, height);
+    }
+
+    private unsafe Picture Draw(int width, int height)
+    {
+        lock (_lock)
+        {
+            if (_address == 0)
+                throw new BufferLifetimeException($"buffer {Id} was freed");
+            return Picture.Draw((byte*)_address, Length, _layout.Value, width, height);
+        }
     }
 
     private unsafe void Copy(long offset, Span<byte> destination)

@@ -44,6 +44,9 @@ public partial interface IKernel
 
     Task<byte[]> ReadMemoryAsync(long bufferId, long offset, int length, CancellationToken cancellationToken);
 
+    /// <summary>A buffer's <see cref="Live.Picture"/>, for memory the server cannot map (managed).</summary>
+    Task<Live.Picture> PictureAsync(long bufferId, int width, int height, CancellationToken cancellationToken);
+
     Task WriteMemoryAsync(long bufferId, long offset, byte[] data, CancellationToken cancellationToken);
 
     /// <summary>Finishes queued work, finalises Python and ends the process.</summary>

@@ -65,6 +65,9 @@ internal sealed class KernelService(BufferscopeCore core, Action<string> opened,
     public Task FreeBufferAsync(long bufferId, CancellationToken cancellationToken) =>
         KernelFault.Guard(() => core.Sessions.FreeBufferAsync(SessionId, bufferId));
 
+    public Task<Live.Picture> PictureAsync(long bufferId, int width, int height, CancellationToken cancellationToken) =>
+        KernelFault.Guard(() => Task.FromResult(core.Sessions.Picture(SessionId, bufferId, width, height)));
+
     public Task<byte[]> ReadMemoryAsync(long bufferId, long offset, int length, CancellationToken cancellationToken) =>
         KernelFault.Guard(() => Task.FromResult(core.Sessions.ReadMemory(SessionId, bufferId, offset, length)));
 

@@ -16,6 +16,8 @@ internal sealed class RemoteKernel(IKernel proxy) : IKernel
     public Task<IReadOnlyList<BufferDescriptor>> ListBuffersAsync(CancellationToken cancellationToken) => KernelFault.Unwrap(proxy.ListBuffersAsync(cancellationToken));
     public Task<BufferDescriptor> GetBufferAsync(long bufferId, CancellationToken cancellationToken) => KernelFault.Unwrap(proxy.GetBufferAsync(bufferId, cancellationToken));
     public Task FreeBufferAsync(long bufferId, CancellationToken cancellationToken) => KernelFault.Unwrap(proxy.FreeBufferAsync(bufferId, cancellationToken));
+    public Task<Live.Picture> PictureAsync(long bufferId, int width, int height, CancellationToken cancellationToken) => KernelFault.Unwrap(proxy.PictureAsync(bufferId, width, height, cancellationToken));
+
     public Task<byte[]> ReadMemoryAsync(long bufferId, long offset, int length, CancellationToken cancellationToken) => KernelFault.Unwrap(proxy.ReadMemoryAsync(bufferId, offset, length, cancellationToken));
     public Task WriteMemoryAsync(long bufferId, long offset, byte[] data, CancellationToken cancellationToken) => KernelFault.Unwrap(proxy.WriteMemoryAsync(bufferId, offset, data, cancellationToken));
     public Task ShutdownAsync(CancellationToken cancellationToken) => KernelFault.Unwrap(proxy.ShutdownAsync(cancellationToken));

@@ -24,4 +24,7 @@ public interface IWatchedBuffer
 
     /// <summary>Copies bytes [offset, offset + destination.Length); <see cref="Buffers.BufferLifetimeException"/> once freed.</summary>
     ValueTask ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken);
+
+    /// <summary>Its <see cref="Picture"/>, drawn where the memory is; <see cref="Buffers.BufferLifetimeException"/> once freed.</summary>
+    ValueTask<Picture> PictureAsync(int width, int height, CancellationToken cancellationToken);
 }

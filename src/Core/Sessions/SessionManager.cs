@@ -168,6 +168,9 @@ public sealed class SessionManager
         return bytes;
     }
 
+    public Live.Picture Picture(string sessionId, long bufferId, int width, int height) =>
+        FindBuffer(sessionId, bufferId).Picture(width, height);
+
     /// <summary>A server-side write: pushed like any other change.</summary>
     public void WriteMemory(string sessionId, long bufferId, long offset, ReadOnlySpan<byte> data)
     {

@@ -179,6 +179,9 @@ public sealed class BufferscopeClient : IBufferscopeClient, IAsyncDisposable
     public IAsyncEnumerable<WatchFrame> WatchMemoryAsync(long bufferId, long offset, int length, CancellationToken cancellationToken) =>
         ResubscribingAsync<WatchFrame>("WatchMemory", [bufferId, offset, length], cancellationToken);
 
+    public IAsyncEnumerable<PictureDto> WatchPictureAsync(long bufferId, int width, int height, CancellationToken cancellationToken) =>
+        ResubscribingAsync<PictureDto>("WatchPicture", [bufferId, width, height], cancellationToken);
+
     private async IAsyncEnumerable<T> ResubscribingAsync<T>(string method, object?[] args, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)

@@ -48,4 +48,7 @@ public interface IBufferscopeClient
 
     /// <summary>A window's frames: its bytes first, then each change; resubscribed after a reconnect.</summary>
     IAsyncEnumerable<WatchFrame> WatchMemoryAsync(long bufferId, long offset, int length, CancellationToken cancellationToken);
+
+    /// <summary>A 2-D buffer's picture as at most width × height cells: at once, then each change; resubscribed after a reconnect.</summary>
+    IAsyncEnumerable<PictureDto> WatchPictureAsync(long bufferId, int width, int height, CancellationToken cancellationToken);
 }

@@ -99,6 +99,28 @@ public sealed class BufferHub(KernelSessions sessions, BufferscopeOptions option
             yield return WatchFrame.From(frame);
     }
 
+    /// <summary>
+    /// A 2-D buffer's picture, whole and live: its last two dimensions (leading indices 0) as at most
+    /// width × height cells, computed where the memory is, at once and then whenever it changes, at
+    /// most FrameRate times a second. However large the buffer, a frame is the cells only.
+    /// </summary>
+    public async IAsyncEnumerable<PictureDto> WatchPicture(long bufferId, int width, int height, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (width is < 1 or > Picture.MaxSide || height is < 1 or > Picture.MaxSide)
+            throw new HubException($"a picture of {width} × {height} cells is not allowed: each side is 1 to {Picture.MaxSide}");
+        var buffer = await sessions.WatchedAsync(bufferId) ?? throw new HubException($"no buffer with id {bufferId}");
+        var d = buffer.Descriptor;
+        var layout = Core.Buffers.BufferLayout.Create(Core.Buffers.StructFormat.Parse(d.Format), d.Shape, d.Order, d.Strides, d.Offset);
+        if (Picture.Refusal(layout) is { } why)
+            throw new HubException($"buffer {bufferId} ({d.Name}) has no picture: {why}");
+        // Held: the cells (4 bytes each) of the picture drawn and the one last sent, and the per-cell sums.
+        using var lease = limits.OpenStream(Context, 16L * width * height);
+        using var hold = d.SessionId is { } sessionId ? HoldOrNull(sessionId) : null;
+        var watch = new PictureWatch(buffer, width, height, options.FrameInterval);
+        await foreach (var frame in watch.RunAsync(cancellationToken))
+            yield return PictureDto.From(frame);
+    }
+
     private IDisposable? HoldOrNull(string sessionId)
     {
         try { return sessions.Hold(sessionId); }

@@ -1,9 +1,11 @@
+using Bufferscope.Dashboard.Hubs;
+
 namespace Bufferscope.Dashboard.Model;
 
 /// <summary>
-/// Turns 2-D numbers into palette indices for the heat map canvas: min..max of the finite values
-/// maps linearly onto 0..254 of a viridis-like scale; 255 marks NaN and infinities. Large arrays
-/// are sampled to at most <see cref="MaxSide"/> per side (nearest neighbour).
+/// Turns a picture's cells into palette indices for the heat map canvas: min..max maps linearly
+/// onto 0..254 of a viridis-like scale; 255 marks cells with no finite value. Pictures are asked
+/// for at most <see cref="MaxSide"/> cells a side (the server averages the elements of each cell).
 /// </summary>
 public static class HeatMapScale
 {
@@ -13,25 +15,40 @@ public static class HeatMapScale
     /// <summary>A 256-entry RGB palette: viridis from dark blue to yellow, then magenta for not-finite.</summary>
     public static readonly byte[] Palette = BuildPalette();
 
-    public static (byte[] Indices, double Min, double Max) Map(double[] values, int width, int height)
+    /// <summary>
+    /// The cells to ask for: the buffer's rows × columns scaled down (never up) so the longer side
+    /// is at most <see cref="MaxSide"/>, keeping its proportions.
+    /// </summary>
+    public static (int Width, int Height) Cells(long rows, long columns)
     {
-        double min = double.PositiveInfinity, max = double.NegativeInfinity;
-        foreach (var v in values)
-        {
-            if (!double.IsFinite(v)) continue;
-            if (v < min) min = v;
-            if (v > max) max = v;
-        }
-        var indices = new byte[width * height];
-        var span = max - min;
-        for (var i = 0; i < indices.Length && i < values.Length; i++)
-        {
-            var v = values[i];
-            indices[i] = !double.IsFinite(v) ? NotFinite : span > 0 ? (byte)Math.Round((v - min) / span * 254) : (byte)0;
-        }
-        if (double.IsInfinity(min)) (min, max) = (double.NaN, double.NaN);
-        return (indices, min, max);
+        var scale = Math.Min(1.0, (double)MaxSide / Math.Max(rows, columns));
+        return ((int)Math.Clamp(Math.Ceiling(columns * scale), 1, MaxSide), (int)Math.Clamp(Math.Ceiling(rows * scale), 1, MaxSide));
     }
+
+    /// <summary>Palette indices of the cells: <paramref name="min"/>..<paramref name="max"/> onto 0..254, not-finite 255.</summary>
+    public static byte[] Map(ReadOnlySpan<float> cells, double min, double max)
+    {
+        var indices = new byte[cells.Length];
+        var span = max - min;
+        for (var i = 0; i < cells.Length; i++)
+        {
+            var v = cells[i];
+            indices[i] = !float.IsFinite(v) ? NotFinite : span > 0 ? (byte)Math.Clamp(Math.Round((v - min) / span * 254), 0, 254) : (byte)0;
+        }
+        return indices;
+    }
+
+    /// <summary>What the picture shows, in words.</summary>
+    public static string Describe(PictureDto p, int rank)
+    {
+        var sampled = p.RowStep > 1 || p.ColumnStep > 1
+            ? $"; every {(p.RowStep > 1 ? Ordinal(p.RowStep) + " row" : "row")} and {(p.ColumnStep > 1 ? Ordinal(p.ColumnStep) + " column" : "column")} read"
+            : "";
+        var cell = p.Width == p.Columns && p.Height == p.Rows ? "one element per cell" : "each cell the mean of its elements";
+        return $"all {p.Rows} × {p.Columns}{(rank > 2 ? " (leading indices 0)" : "")} as {p.Width} × {p.Height} cells, {cell}{sampled}";
+    }
+
+    private static string Ordinal(long n) => n + ((n % 100) is 11 or 12 or 13 ? "th" : (n % 10) switch { 1 => "st", 2 => "nd", 3 => "rd", _ => "th" });
 
     private static byte[] BuildPalette()
     {

@@ -26,6 +26,7 @@ public sealed class FakeBufferscopeClient : IBufferscopeClient
     public Func<string, RunResponse> OnRun { get; set; } = code => new RunResponse(true, "", "", null, null, 1, false);
     public Exception? FreeFails { get; set; }
     public Channel<WatchFrame> Frames { get; } = Channel.CreateUnbounded<WatchFrame>();
+    public Channel<PictureDto> Pictures { get; } = Channel.CreateUnbounded<PictureDto>();
 
     public HubState State { get; private set; } = HubState.Connected;
     public event Action<HubState>? StateChanged;
@@ -118,6 +119,12 @@ public sealed class FakeBufferscopeClient : IBufferscopeClient
         lock (_lock) Watches.Add((bufferId, offset, length));
         await foreach (var f in Frames.Reader.ReadAllAsync(cancellationToken))
             yield return f;
+    }
+
+    public async IAsyncEnumerable<PictureDto> WatchPictureAsync(long bufferId, int width, int height, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var p in Pictures.Reader.ReadAllAsync(cancellationToken))
+            yield return p;
     }
 
     public static BufferDto Buffer(long id, string name, string format = "B", long[]? shape = null, int exports = 0, IReadOnlyList<ViewDto>? views = null, bool readOnly = false)

@@ -81,6 +81,62 @@ public sealed class InspectorTests(BrowserFixture browser)
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "session-picture.png") });
     }
 
+    [Fact]
+    public async Task Picture_OfA480x640Double_ShowsEveryRow_InProportion()
+    {
+        // 2.4 MB: the old picture read one 1 MiB window, rows 0-203, stretched to a square.
+        var (_, page) = await OpenWithFrameAsync("picture-whole", "frame = bufferscope.MemBuf([480, 640], '<d')\nimport numpy as np\na = np.asarray(frame)\na[-3:, :] = 1e6\ndel a");
+        await page.Locator(".mud-tab", new() { HasText = "Picture" }).ClickAsync();
+        await Expect(page.GetByTestId("heatmap-max")).ToHaveTextAsync("1000000");
+        await Expect(page.GetByText("all 480 × 640 as 256 × 192 cells, each cell the mean of its elements")).ToBeVisibleAsync();
+        Assert.Equal("256x192", await page.EvaluateAsync<string>("() => { const c = document.querySelector('[data-testid=heatmap]'); return c.width + 'x' + c.height; }"));
+        await ExpectPixelAsync(page, 100, 191, Colour(254)); // the last rows, 477-479, at the bottom
+        await ExpectPixelAsync(page, 100, 100, Colour(0));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "session-picture-480x640.png") });
+    }
+
+    /// <summary>
+    /// The issue's figure: a 1024x1024 &lt;f4 rewritten 30 times a second (a[:] = k in a Python
+    /// thread, time.time() stamped after each), against Date.now() when the page's max label
+    /// first shows k. Same clock. Pictures that were overtaken are never drawn, so only some k show.
+    /// </summary>
+    [Fact]
+    public async Task PictureLatency_1024x1024Float32WrittenAt30PerSecond_PrintsP50()
+    {
+        var (session, page) = await OpenWithFrameAsync("picture-latency", "frame = bufferscope.MemBuf([1024, 1024], '<f')");
+        await page.Locator(".mud-tab", new() { HasText = "Picture" }).ClickAsync();
+        await Expect(page.GetByTestId("heatmap-max")).ToHaveTextAsync("0");
+        await page.EvaluateAsync(@"() => {
+            window.__seen = {};
+            const max = document.querySelector('[data-testid=heatmap-max]');
+            new MutationObserver(() => {
+                if (!(max.textContent in window.__seen)) window.__seen[max.textContent] = Date.now();
+            }).observe(max, { subtree: true, childList: true, characterData: true });
+        }");
+        await browser.RunAsync(session, """
+            import threading, time, numpy as np
+            a = np.asarray(frame)
+            stamps = {}
+            def loop():
+                for k in range(1, 91):
+                    a[:] = k
+                    stamps[k] = time.time()
+                    time.sleep(1 / 30)
+            writer = threading.Thread(target=loop)
+            writer.start()
+            """);
+        var stamps = (await browser.RunAsync(session, "writer.join()\nimport json\njson.dumps({k: v * 1000 for k, v in stamps.items()})")).Result!;
+        await page.WaitForFunctionAsync("() => '90' in window.__seen"); // the last write reaches the screen
+        var written = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, double>>(stamps.Trim('\''))!;
+        var seen = await page.EvaluateAsync<Dictionary<string, double>>("() => window.__seen");
+        var latencies = written.Where(w => seen.ContainsKey(w.Key)).Select(w => seen[w.Key] - w.Value).Order().ToList();
+        var line = $"picture latency: p50 {latencies[latencies.Count / 2]:0} ms, max {latencies[^1]:0} ms ({latencies.Count} of 90 writes shown; 1024x1024 <f4 written 30/s, Python write to the picture's max label)";
+        Console.WriteLine(line);
+        await File.WriteAllTextAsync(Path.Combine(BrowserFixture.Screenshots, "picture-latency.txt"), line + "\n", TestContext.Current.CancellationToken);
+        TestContext.Current.SendDiagnosticMessage(line);
+        await browser.RunAsync(session, "del a");
+    }
+
     private static string Colour(int index) =>
         $"{HeatMapScale.Palette[index * 3]},{HeatMapScale.Palette[index * 3 + 1]},{HeatMapScale.Palette[index * 3 + 2]}";
 

@@ -1,0 +1,38 @@
+using Bufferscope.Dashboard.Components.Panels;
+using Bufferscope.Dashboard.Hubs;
+using Bunit;
+
+namespace Bufferscope.Dashboard.Ui.Tests.Components;
+
+/// <summary>The picture tab draws the newest picture, never a queue of old ones.</summary>
+[Collection(nameof(ComponentsCollection))]
+public sealed class HeatMapTests : ComponentTest
+{
+    /// <summary>Picture <paramref name="k"/> is k cells wide, so a draw call says which picture it drew.</summary>
+    private static PictureDto Picture(int k) =>
+        new(1, k, 1, 1, k, [.. Enumerable.Range(0, k).Select(i => (float)i)], 0, k - 1, 1, 1, k, DateTimeOffset.Now);
+
+    [Fact]
+    public async Task PicturesComingFasterThanItDraws_OnlyTheNewestIsDrawnNext()
+    {
+        var module = JSInterop.SetupModule("./js/heatmap.js");
+        var draw = module.SetupVoid("draw", _ => true); // left pending: the browser is still drawing picture 1
+        var buffer = FakeBufferscopeClient.Buffer(1, "frame", "<d", [4, 8]);
+        var cut = Render<HeatMap>(p => p.Add(c => c.Buffer, buffer));
+
+        await Client.Pictures.Writer.WriteAsync(Picture(1), Xunit.TestContext.Current.CancellationToken);
+        await Until(() => draw.Invocations.Count == 1, "picture 1 drawn");
+        for (var k = 2; k <= 10; k++)
+            await Client.Pictures.Writer.WriteAsync(Picture(k), Xunit.TestContext.Current.CancellationToken);
+        await Until(() => Client.Pictures.Reader.Count == 0, "pictures 2-10 received");
+
+        draw.SetVoidResult(); // picture 1 is on the screen; every later draw completes at once
+        List<int> Drawn() => [.. draw.Invocations.Select(i => (int)i.Arguments[1]!)];
+        await Until(() => Drawn() is [_, .., 10], "picture 10 drawn");
+        var drawn = Drawn();
+        // 1, then 10; at most one picture in between (one received while 10 was on its way in).
+        Assert.InRange(drawn.Count, 2, 3);
+        Assert.Equal(1, drawn[0]);
+        cut.WaitForAssertion(() => Assert.Equal("9", cut.Find("[data-testid=heatmap-max]").TextContent), Wait);
+    }
+}
