@@ -68,37 +68,33 @@ public sealed record Picture(
                 columnStep++;
         }
 
-        var sums = new double[w * h];
-        var counts = new int[w * h];
-        double min = double.PositiveInfinity, max = double.NegativeInfinity;
-        var format = layout.Format;
-        var size = format.ItemSize;
         var rowStride = layout.Strides[^2];
         var columnStride = layout.Strides[^1];
-        var native = format.IsLittleEndian == BitConverter.IsLittleEndian;
-        // Cell column of each sampled column, computed once, not per row.
-        var cellOf = new int[(columns + columnStep - 1) / columnStep];
+        // The plane's first and last byte, checked once: no element read can fall outside.
+        var low = layout.Offset + Math.Min(0, (rows - 1) * rowStride) + Math.Min(0, (columns - 1) * columnStride);
+        var high = layout.Offset + Math.Max(0, (rows - 1) * rowStride) + Math.Max(0, (columns - 1) * columnStride) + layout.ItemSize;
+        if (low < 0 || high > length)
+            throw new ArgumentException($"the layout reaches bytes [{low}, {high}) of a {length}-byte allocation", nameof(layout));
+        var cellOf = new int[Ceiling(columns, columnStep)];
         for (var j = 0; j < cellOf.Length; j++)
             cellOf[j] = (int)(j * columnStep * w / columns);
-
-        for (var r = 0L; r < rows; r += rowStep)
+        var plane = new Plane(allocation + layout.Offset, rows, rowStride * rowStep, rowStep, columnStride * columnStep, cellOf, w, h);
+        var sums = new double[w * h];
+        var counts = new int[w * h];
+        var format = layout.Format;
+        var native = format.IsLittleEndian == BitConverter.IsLittleEndian;
+        var (min, max) = (native ? format.Code : '\0') switch
         {
-            var cellRow = (int)(r * h / rows) * w;
-            var at = layout.Offset + r * rowStride;
-            for (var j = 0; j < cellOf.Length; j++, at += columnStride * columnStep)
-            {
-                if (at < 0 || at > length - size)
-                    continue; // cannot happen for a layout checked to fit; a picture never reads outside
-                var v = native ? ReadNative(allocation + at, format) : ReadNumber(format, new ReadOnlySpan<byte>(allocation + at, size));
-                if (!double.IsFinite(v))
-                    continue;
-                var cell = cellRow + cellOf[j];
-                sums[cell] += v;
-                counts[cell]++;
-                if (v < min) min = v;
-                if (v > max) max = v;
-            }
-        }
+            'f' => plane.Accumulate<Float32>(sums, counts),
+            'd' => plane.Accumulate<Float64>(sums, counts),
+            'B' or 'c' => plane.Accumulate<UInt8>(sums, counts),
+            'b' => plane.Accumulate<Int8>(sums, counts),
+            'h' => plane.Accumulate<Int16>(sums, counts),
+            'H' => plane.Accumulate<UInt16>(sums, counts),
+            'i' when format.ItemSize == 4 => plane.Accumulate<Int32>(sums, counts),
+            'I' when format.ItemSize == 4 => plane.Accumulate<UInt32>(sums, counts),
+            _ => plane.AccumulateAny(format, sums, counts),
+        };
 
         var cells = new float[w * h];
         for (var i = 0; i < cells.Length; i++)
@@ -114,18 +110,69 @@ public sealed record Picture(
     public static double ReadNumber(StructFormat format, ReadOnlySpan<byte> item) =>
         format.Code == 'c' ? item[0] : format.Read(item);
 
-    /// <summary>The common native-order codes read directly (the general path assembles bytes one by one).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe double ReadNative(byte* p, StructFormat format) => format.Code switch
+    /// <summary>One native-order item type, read straight from memory (generic, so each loop is compiled for one).</summary>
+    private unsafe interface IItem
     {
-        'f' => Unsafe.ReadUnaligned<float>(p),
-        'd' => Unsafe.ReadUnaligned<double>(p),
-        'B' or 'c' => *p,
-        'b' => *(sbyte*)p,
-        'h' => Unsafe.ReadUnaligned<short>(p),
-        'H' => Unsafe.ReadUnaligned<ushort>(p),
-        'i' => Unsafe.ReadUnaligned<int>(p),
-        'I' => Unsafe.ReadUnaligned<uint>(p),
-        _ => ReadNumber(format, new ReadOnlySpan<byte>(p, format.ItemSize)),
-    };
+        static abstract double Read(byte* p);
+    }
+
+    private readonly unsafe struct Float32 : IItem { public static double Read(byte* p) => Unsafe.ReadUnaligned<float>(p); }
+    private readonly unsafe struct Float64 : IItem { public static double Read(byte* p) => Unsafe.ReadUnaligned<double>(p); }
+    private readonly unsafe struct UInt8 : IItem { public static double Read(byte* p) => *p; }
+    private readonly unsafe struct Int8 : IItem { public static double Read(byte* p) => *(sbyte*)p; }
+    private readonly unsafe struct Int16 : IItem { public static double Read(byte* p) => Unsafe.ReadUnaligned<short>(p); }
+    private readonly unsafe struct UInt16 : IItem { public static double Read(byte* p) => Unsafe.ReadUnaligned<ushort>(p); }
+    private readonly unsafe struct Int32 : IItem { public static double Read(byte* p) => Unsafe.ReadUnaligned<int>(p); }
+    private readonly unsafe struct UInt32 : IItem { public static double Read(byte* p) => Unsafe.ReadUnaligned<uint>(p); }
+
+    /// <summary>The sampled rows and columns of the plane, and the cell each falls in.</summary>
+    private readonly unsafe struct Plane(byte* first, long rows, long rowBytes, long rowStep, long columnBytes, int[] cellOf, int width, int height)
+    {
+        public (double Min, double Max) Accumulate<T>(double[] sums, int[] counts) where T : struct, IItem
+        {
+            double min = double.PositiveInfinity, max = double.NegativeInfinity;
+            var row = first;
+            for (var r = 0L; r < rows; r += rowStep, row += rowBytes)
+            {
+                var cellRow = (int)(r * height / rows) * width;
+                var at = row;
+                for (var j = 0; j < cellOf.Length; j++, at += columnBytes)
+                {
+                    var v = T.Read(at);
+                    if (!double.IsFinite(v))
+                        continue;
+                    var cell = cellRow + cellOf[j];
+                    sums[cell] += v;
+                    counts[cell]++;
+                    min = Math.Min(min, v);
+                    max = Math.Max(max, v);
+                }
+            }
+            return (min, max);
+        }
+
+        /// <summary>Any other format (other byte order, 8-byte integers, half floats, bool): item by item through its codec.</summary>
+        public (double Min, double Max) AccumulateAny(StructFormat format, double[] sums, int[] counts)
+        {
+            double min = double.PositiveInfinity, max = double.NegativeInfinity;
+            var row = first;
+            for (var r = 0L; r < rows; r += rowStep, row += rowBytes)
+            {
+                var cellRow = (int)(r * height / rows) * width;
+                var at = row;
+                for (var j = 0; j < cellOf.Length; j++, at += columnBytes)
+                {
+                    var v = ReadNumber(format, new ReadOnlySpan<byte>(at, format.ItemSize));
+                    if (!double.IsFinite(v))
+                        continue;
+                    var cell = cellRow + cellOf[j];
+                    sums[cell] += v;
+                    counts[cell]++;
+                    min = Math.Min(min, v);
+                    max = Math.Max(max, v);
+                }
+            }
+            return (min, max);
+        }
+    }
 }
