@@ -39,6 +39,7 @@ public sealed class PythonRuntime
     private nuint _pthread;
     private readonly Lock _signalLock = new();
     private long _interruptTarget;
+    private int _interruptReason; // an InterruptReason, read by the SIGUSR1 handler with the target
     private long _currentRun;
     private volatile bool _finalized;
 
@@ -143,9 +144,10 @@ public sealed class PythonRuntime
 
     /// <summary>
     /// Interrupts run <paramref name="runId"/> if it is still the one running: the SIGUSR1 handler
-    /// raises KeyboardInterrupt only when the target matches, so a late signal never hits the next run.
+    /// raises KeyboardInterrupt only when the target matches, so a late signal never hits the next
+    /// run, and its message says <paramref name="reason"/> (a person asked, or the time limit).
     /// </summary>
-    internal void Interrupt(long runId)
+    internal void Interrupt(long runId, InterruptReason reason)
     {
         if (runId == 0)
             return;
@@ -153,21 +155,27 @@ public sealed class PythonRuntime
         // its default action, which ends the process (exit 138), so no signal may be sent after it.
         lock (_signalLock)
         {
+            // The reason before the target: the handler reads the target first, then this.
+            Volatile.Write(ref _interruptReason, (int)reason);
             Volatile.Write(ref _interruptTarget, runId);
             if (!_finalized && Volatile.Read(ref _currentRun) == runId)
                 LibC.pthread_kill(_pthread, LibC.SIGUSR1);
         }
     }
 
+    /// <summary>The SIGUSR1 handler's question: the message to interrupt with (str), or None when the signal is not for this run.</summary>
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static nint TakeInterrupt(nint self, nint unused)
+    private static unsafe nint TakeInterrupt(nint self, nint unused)
     {
         var runtime = Current!;
         var target = Volatile.Read(ref runtime._interruptTarget);
-        var take = target != 0 && target == Volatile.Read(ref runtime._currentRun);
-        if (take)
-            Volatile.Write(ref runtime._interruptTarget, 0);
-        return Interop.PyBool_FromLong(take ? 1 : 0);
+        if (target == 0 || target != Volatile.Read(ref runtime._currentRun))
+            return Builtins.NewNone();
+        Volatile.Write(ref runtime._interruptTarget, 0);
+        // NULL with the error set if the str cannot be made: the handler then raises that instead.
+        var message = ((InterruptReason)Volatile.Read(ref runtime._interruptReason)).Utf8Message();
+        fixed (byte* p = message)
+            return Interop.PyUnicode_FromStringAndSize(p, message.Length);
     }
 
     // ---- the thread ---------------------------------------------------------------------------
@@ -285,7 +293,7 @@ public sealed class PythonRuntime
     {
         _work.CompleteAdding();
         // Only a snippet still running is interrupted: with none, the thread is already on its way out.
-        Interrupt(Volatile.Read(ref _currentRun));
+        Interrupt(Volatile.Read(ref _currentRun), InterruptReason.Shutdown);
         await Task.WhenAny(_stopped.Task, Task.Delay(timeout)).ConfigureAwait(false);
     }
 }

@@ -64,7 +64,7 @@ public sealed class SessionManager
             if (_sessions.Count >= limits.MaxSessions)
             {
                 globals.Dispose();
-                throw new LimitExceededException($"there are already {_sessions.Count} sessions, the most allowed (Bufferscope:Limits:MaxSessions); delete one first");
+                throw new LimitExceededException($"there are already {Plural.Count(_sessions.Count, "session")}, the most allowed (Bufferscope:Limits:MaxSessions); delete one first");
             }
             var session = new Session(id ?? Guid.NewGuid().ToString("n")[..12], name, globals);
             _sessions[session.Id] = session;
@@ -88,7 +88,7 @@ public sealed class SessionManager
         {
             var live = _registry.OfSession(sessionId).Sum(e => e.Exports);
             if (live > 0 && !force)
-                throw new BufferLifetimeException($"session '{session.Name}' has buffers with {live} live export{(live == 1 ? "" : "s")}; release them, or delete with force", live);
+                throw new BufferLifetimeException($"session '{session.Name}' has buffers with {Plural.Count(live, "live export")}; release them, or delete with force", live);
             Interop.Py_DecRef(PyConvert.CallMethod(session.Globals.Pointer, "clear"));
             using (var gc = PyObjectHandle.Steal(Interop.PyImport_ImportModule("gc")))
                 Interop.Py_DecRef(PyConvert.CallMethod(gc.Pointer, "collect")); // views in reference cycles go now, not at some later collection
@@ -117,7 +117,7 @@ public sealed class SessionManager
                 throw new BufferSpecException("name", $"'{spec.Name}' is already bound in session '{session.Name}'; pick another name or delete that buffer first");
             var count = _registry.OfSession(sessionId).Count;
             if (count >= _options.Limits.MaxBuffersPerSession)
-                throw new LimitExceededException($"session '{session.Name}' already has {count} buffers, the most allowed (Bufferscope:Limits:MaxBuffersPerSession)");
+                throw new LimitExceededException($"session '{session.Name}' already has {Plural.Count(count, "buffer")}, the most allowed (Bufferscope:Limits:MaxBuffersPerSession)");
             var exporter = _factory.Create(spec, sessionId: sessionId);
             // The namespace takes the only reference: unbinding the name (del, free) ends the buffer.
             PyConvert.SetItem(session.Globals.Pointer, spec.Name, ExporterType.Wrap(exporter));
@@ -227,7 +227,7 @@ public sealed class SessionManager
         var token = Volatile.Read(ref _runningToken);
         if (token == 0 || Running != session.Id)
             return false;
-        _python.Interrupt(token);
+        _python.Interrupt(token, InterruptReason.Asked);
         return true;
     }
 
@@ -266,7 +266,7 @@ public sealed class SessionManager
         Running = session.Id;
         Volatile.Write(ref _runningToken, token);
         // The watchdog signals again every 200 ms, in case the snippet catches the first interrupt.
-        using var watchdog = new Timer(_ => { Interlocked.Exchange(ref interrupted, 1); _python.Interrupt(token); },
+        using var watchdog = new Timer(_ => { Interlocked.Exchange(ref interrupted, 1); _python.Interrupt(token, InterruptReason.TimeLimit); },
             null, limit, TimeSpan.FromMilliseconds(200));
         nint outcome;
         try

@@ -56,9 +56,38 @@ public sealed class ConsoleTests(CoreFixture fixture)
         var r = await fixture.Sessions.RunAsync(s, code, TimeSpan.FromMilliseconds(500));
         clock.Stop();
         Assert.True(r.TimedOut, $"{r.Error?.Type}: {r.Error?.Message}");
-        Assert.Equal("KeyboardInterrupt", r.Error!.Type);
+        Assert.Equal(("KeyboardInterrupt", "interrupted: the snippet ran past its time limit"), (r.Error!.Type, r.Error.Message));
+        AssertNoFrameOfOurs(r.Error.Traceback);
         Assert.InRange(clock.ElapsedMilliseconds, 450, 5000);
         Assert.Equal("ok", (await fixture.RunOkAsync(s, "'ok'")).Result!.Trim('\''));
+    }
+
+    [Fact]
+    public async Task Interrupt_AskedFor_SaysInterrupted_NotATimeLimit_AndShowsOnlyTheSnippet()
+    {
+        var s = await fixture.NewSessionAsync();
+        var run = fixture.Sessions.RunAsync(s, "import time\ntime.sleep(30)", TimeSpan.FromSeconds(60));
+        // Interrupt is refused until the snippet is the run in progress; the run must not end meanwhile.
+        var clock = Stopwatch.StartNew();
+        while (!fixture.Sessions.Interrupt(s))
+        {
+            Assert.False(run.IsCompleted, "the run ended before it could be interrupted");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "the snippet did not start within 10 s");
+            await Task.Delay(5, TestContext.Current.CancellationToken);
+        }
+        var r = await run.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Assert.False(r.TimedOut);
+        Assert.Equal(("KeyboardInterrupt", "interrupted"), (r.Error!.Type, r.Error.Message));
+        Assert.Contains("time.sleep(30)", r.Error.Traceback); // where it was stopped: the snippet's line
+        AssertNoFrameOfOurs(r.Error.Traceback);
+    }
+
+    /// <summary>The machinery's frames (the SIGUSR1 handler, the console runner) are ours, not the user's.</summary>
+    private static void AssertNoFrameOfOurs(string traceback)
+    {
+        Assert.DoesNotContain("on_sigusr1", traceback);
+        Assert.DoesNotContain("<bufferscope:", traceback);
     }
 
     [Fact]

@@ -58,9 +58,7 @@ def run(code, namespace, filename, output_limit):
                 text = repr(value)
                 result = text if len(text) <= _MAX_REPR else text[:_MAX_REPR] + "..."
     except BaseException as exc:  # noqa: B036 - SystemExit and KeyboardInterrupt included, on purpose
-        # The user's traceback starts in their snippet, not in this runner.
-        if exc.__traceback__ is not None and exc.__traceback__.tb_frame.f_code is run.__code__:
-            exc.__traceback__ = exc.__traceback__.tb_next
+        # describe_exception leaves this runner's frame out: the traceback starts in the snippet.
         error = describe_exception(exc)
     finally:
         sys.stdout, sys.stderr = saved

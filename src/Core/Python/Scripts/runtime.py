@@ -6,8 +6,39 @@ import traceback
 sys.argv = ["bufferscope"]
 
 
+# Every script of ours is compiled with a file name like this one (PythonRuntime.LoadModule).
+_OURS = "<bufferscope:"
+
+
+def _drop_our_frames(exc):
+    """Takes the frames of our own scripts out of exc's traceback and those of the exceptions it
+    chains to: the SIGUSR1 handler that raised an interrupt, the console runner that exec'd the
+    snippet. A user's traceback shows their code and the libraries they called, not the machinery."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        kept = []
+        tb = exc.__traceback__
+        while tb is not None:
+            if not tb.tb_frame.f_code.co_filename.startswith(_OURS):
+                kept.append(tb)
+            tb = tb.tb_next
+        # Relink what is kept: tb_next is writable (3.7+), and only ever points further down here.
+        for outer, inner in zip(kept, kept[1:]):
+            outer.tb_next = inner
+        if kept:
+            kept[-1].tb_next = None
+        exc.__traceback__ = kept[0] if kept else None
+        _drop_our_frames(exc.__cause__)
+        exc = exc.__context__
+
+
 def describe_exception(exc):
     """(qualified type name, message, formatted traceback) of an exception object."""
+    try:
+        _drop_our_frames(exc)
+    except Exception:  # a traceback someone made odd must not hide the error itself
+        pass
     kind = type(exc)
     name = kind.__qualname__ if kind.__module__ in ("builtins", "__main__") else f"{kind.__module__}.{kind.__qualname__}"
     try:
@@ -22,10 +53,13 @@ def describe_exception(exc):
 
 
 def install_interrupt_handler(take_interrupt):
-    """SIGUSR1 raises KeyboardInterrupt, but only when .NET asked to stop the running snippet."""
+    """SIGUSR1 raises KeyboardInterrupt, but only when .NET asked to stop the running snippet;
+    take_interrupt() gives the message that says why (asked for, or the time limit), or None
+    when the signal is not for the run in progress."""
 
     def on_sigusr1(signum, frame):
-        if take_interrupt():
-            raise KeyboardInterrupt("interrupted: the snippet ran past its time limit")
+        message = take_interrupt()
+        if message is not None:
+            raise KeyboardInterrupt(message)
 
     signal.signal(signal.SIGUSR1, on_sigusr1)
