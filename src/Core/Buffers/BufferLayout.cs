@@ -52,7 +52,7 @@ public sealed class BufferLayout
     {
         shape ??= [];
         if (shape.Count > MaxRank)
-            throw new BufferSpecException("shape", $"shape has {shape.Count} dimensions; at most {MaxRank} are allowed");
+            throw new BufferSpecException("shape", $"shape has {Plural.Count(shape.Count, "dimension")}; at most {MaxRank} are allowed");
         long count = 1;
         for (var i = 0; i < shape.Count; i++)
         {
@@ -71,7 +71,7 @@ public sealed class BufferLayout
         if (strides is not null)
         {
             if (strides.Count != shape.Count)
-                throw new BufferSpecException("strides", $"strides has {strides.Count} entries but shape has {shape.Count}; give one stride per dimension");
+                throw new BufferSpecException("strides", $"strides has {Plural.Count(strides.Count, "entry", "entries")} but shape has {Plural.Count(shape.Count, "dimension")}; give one stride per dimension");
             realStrides = [.. strides];
             realOrder = IsContiguous([.. shape], realStrides, format.ItemSize, count, fortran: false) ? "C"
                 : IsContiguous([.. shape], realStrides, format.ItemSize, count, fortran: true) ? "F" : "strided";
@@ -111,7 +111,7 @@ public sealed class BufferLayout
     public void CheckFits(long size, string parameter)
     {
         if (RequiredBytes > size)
-            throw new BufferSpecException(parameter, $"the layout needs {RequiredBytes} bytes (offset {Offset}, shape {Show(_shape)}, strides {Show(_strides)}) but the memory has {size}");
+            throw new BufferSpecException(parameter, $"the layout needs {Plural.Count(RequiredBytes, "byte")} (offset {Offset}, shape {Show(_shape)}, strides {Show(_strides)}) but the memory has {size}");
     }
 
     public static long[] ContiguousStrides(IReadOnlyList<long> shape, int itemSize, bool fortran)

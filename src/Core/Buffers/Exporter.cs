@@ -189,7 +189,7 @@ public sealed unsafe class Exporter : Live.IWatchedBuffer
         var live = Ledger.Live;
         if (live > 0)
             throw new BufferLifetimeException(
-                $"cannot free MemBuf '{Name}': {live} export{(live == 1 ? " is" : "s are")} still live " +
+                $"cannot free MemBuf '{Name}': {Plural.Count(live, "export")} {(live == 1 ? "is" : "are")} still live " +
                 "(memoryviews, numpy arrays...); release them first", live);
         lock (_memoryLock)
         {

@@ -16,12 +16,12 @@ public sealed class MemoryBudget(long maxBufferBytes, long maxTotalBytes)
     public void Reserve(long bytes)
     {
         if (bytes > MaxBufferBytes)
-            throw new BufferSpecException("shape", $"the buffer needs {bytes} bytes; one buffer may have at most {MaxBufferBytes} (Bufferscope:Limits:MaxBufferBytes)");
+            throw new BufferSpecException("shape", $"the buffer needs {Plural.Count(bytes, "byte")}; one buffer may have at most {MaxBufferBytes} (Bufferscope:Limits:MaxBufferBytes)");
         var after = Interlocked.Add(ref _used, bytes);
         if (after > MaxTotalBytes)
         {
             Interlocked.Add(ref _used, -bytes);
-            throw new BufferSpecException("shape", $"the buffer needs {bytes} bytes but only {Math.Max(0, MaxTotalBytes - (after - bytes))} of the {MaxTotalBytes} allowed in all are free (Bufferscope:Limits:MaxTotalBytes); free a buffer first");
+            throw new BufferSpecException("shape", $"the buffer needs {Plural.Count(bytes, "byte")} but only {Math.Max(0, MaxTotalBytes - (after - bytes))} of the {MaxTotalBytes} allowed in all are free (Bufferscope:Limits:MaxTotalBytes); free a buffer first");
         }
     }
 

@@ -140,7 +140,7 @@ public sealed class KernelSessions : IAsyncDisposable
         lock (_createLock)
         {
             if (_sessions.Count + _starting >= limits.MaxSessions)
-                throw new LimitExceededException($"there are already {_sessions.Count + _starting} sessions, the most allowed (Bufferscope:Limits:MaxSessions); delete one first");
+                throw new LimitExceededException($"there are already {Plural.Count(_sessions.Count + _starting, "session")}, the most allowed (Bufferscope:Limits:MaxSessions); delete one first");
             _starting++;
         }
         try
@@ -306,7 +306,7 @@ public sealed class KernelSessions : IAsyncDisposable
         {
             var live = (await session.Kernel.Kernel.ListBuffersAsync(CancellationToken.None).ConfigureAwait(false)).Sum(b => b.Exports);
             if (live > 0)
-                throw new BufferLifetimeException($"session '{session.Info.Name}' has buffers with {live} live export{(live == 1 ? "" : "s")}; release them, or delete with force", live);
+                throw new BufferLifetimeException($"session '{session.Info.Name}' has buffers with {Plural.Count(live, "live export")}; release them, or delete with force", live);
         }
         if (!_sessions.TryRemove(sessionId, out _))
             throw new NotFoundException($"no session with id '{sessionId}'");
@@ -440,7 +440,7 @@ public sealed class KernelSessions : IAsyncDisposable
 
     private static string RestoredReason(RestartResult r)
     {
-        var text = $"the server restarted: a fresh kernel, {r.Rebound.Count} buffer{(r.Rebound.Count == 1 ? "" : "s")} bound again";
+        var text = $"the server restarted: a fresh kernel, {Plural.Count(r.Rebound.Count, "buffer")} bound again";
         return r.Lost.Count == 0 ? text : $"{text}; lost: {string.Join("; ", r.Lost)}";
     }
 

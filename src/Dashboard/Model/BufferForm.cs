@@ -86,7 +86,7 @@ public sealed partial class BufferForm
         try { Fill.Validate(fill); }
         catch (BufferSpecException e) { Errors[FieldOf(e.ParamName)] = e.Detail; }
         if (FillKind == "bytes" && layout is not null && !Errors.ContainsKey("fill.bytes") && Bytes.Length / 2 < layout.RequiredBytes)
-            Errors["fill.bytes"] = $"{Bytes.Length / 2} bytes given; this layout needs at least {layout.RequiredBytes}";
+            Errors["fill.bytes"] = $"{Plural.Count(Bytes.Length / 2, "byte")} given; this layout needs at least {layout.RequiredBytes}";
 
         if (SourceKind == "mmap" && string.IsNullOrWhiteSpace(Path))
             Errors["source.path"] = "source 'mmap' needs a file path, e.g. /tmp/frame.bin";
@@ -144,6 +144,6 @@ public sealed partial class BufferForm
         >= 1L << 30 => $"{n / (double)(1L << 30):0.##} GiB",
         >= 1L << 20 => $"{n / (double)(1L << 20):0.##} MiB",
         >= 1L << 10 => $"{n / 1024.0:0.##} KiB",
-        _ => $"{n} bytes",
+        _ => Plural.Count(n, "byte"),
     };
 }

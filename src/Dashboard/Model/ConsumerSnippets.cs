@@ -1,3 +1,4 @@
+using Bufferscope.Core;
 using Bufferscope.Core.Buffers;
 using Bufferscope.Dashboard.Api.Contracts;
 
@@ -10,16 +11,24 @@ namespace Bufferscope.Dashboard.Model;
 /// </summary>
 public static class ConsumerSnippets
 {
-    public sealed record Consumer(string Key, string Label, string Explanation);
+    /// <summary>A button: <paramref name="Made"/> is what it makes, as a sentence names it ("a ctypes array").</summary>
+    public sealed record Consumer(string Key, string Label, string Made, string Explanation);
 
     public static readonly IReadOnlyList<Consumer> All =
     [
-        new("memoryview", "memoryview", "memoryview(buf): PyBUF_FULL_RO, the format, shape and strides as exported"),
-        new("cast", "memoryview.cast", "memoryview(buf).cast('B'): a second view of the first, one export"),
-        new("frombuffer", "numpy.frombuffer", "numpy.frombuffer(buf, dtype): a 1-D array; asks PyBUF_SIMPLE (or WRITABLE), so contiguous only"),
-        new("reshape", "numpy reshape", "numpy.frombuffer(buf, dtype).reshape(shape): the same export, seen N-D"),
-        new("ctypes", "ctypes array", "(ctypes.c_ubyte * nbytes).from_buffer(buf): needs a writable, contiguous buffer"),
+        new("memoryview", "memoryview", "a memoryview", "memoryview(buf): PyBUF_FULL_RO, the format, shape and strides as exported"),
+        new("cast", "memoryview.cast", "a memoryview cast to bytes", "memoryview(buf).cast('B'): a second view of the first, one export"),
+        new("frombuffer", "numpy.frombuffer", "a 1-D numpy array", "numpy.frombuffer(buf, dtype): a 1-D array; asks PyBUF_SIMPLE (or WRITABLE), so contiguous only"),
+        new("reshape", "numpy reshape", "a reshaped numpy array", "numpy.frombuffer(buf, dtype).reshape(shape): the same export, seen N-D"),
+        new("ctypes", "ctypes array", "a ctypes array", "(ctypes.c_ubyte * nbytes).from_buffer(buf): needs a writable, contiguous buffer"),
     ];
+
+    /// <summary>What the views panel says after a button made a consumer; <paramref name="held"/> is how many the buttons now hold for the buffer.</summary>
+    public static string MadeMessage(string consumer, string bufferName, long held) =>
+        $"Made {Find(consumer).Made} of {bufferName}; these buttons hold {Plural.Count(held, "consumer")} of it.";
+
+    private static Consumer Find(string key) => All.FirstOrDefault(c => c.Key == key)
+        ?? throw new ArgumentException($"unknown consumer '{key}'; known: {string.Join(", ", All.Select(c => c.Key))}", nameof(key));
 
     public static string Make(string consumer, BufferDto buffer)
     {

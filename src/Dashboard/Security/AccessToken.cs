@@ -34,7 +34,7 @@ public sealed class AccessToken
             return new AccessToken(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)), generated: true);
         if (configured.Length < MinimumLength || configured.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
             throw new ConfigurationRefusedException(
-                $"the configured access token (Bufferscope:AccessToken or {EnvironmentVariable}) has {configured.Length} characters; it needs at least {MinimumLength}, " +
+                $"the configured access token (Bufferscope:AccessToken or {EnvironmentVariable}) has {Plural.Count(configured.Length, "character")}; it needs at least {MinimumLength}, " +
                 "with no spaces. Leave it unset to have a random one made at each start, or make one with: openssl rand -hex 24");
         return new AccessToken(configured, generated: false);
     }

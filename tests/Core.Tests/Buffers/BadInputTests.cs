@@ -29,7 +29,7 @@ public sealed class BadInputTests(CoreFixture fixture)
         { "shape=(2**25,), format='d'", "ValueError", "one buffer may have at most 134217728 (Bufferscope:Limits:MaxBufferBytes)" },
         { "shape='abc'", "TypeError", "argument 'shape' must be an int or a sequence of ints" },
         { "shape=(1.5,)", "TypeError", "argument 'shape' must be a sequence of ints, not float" },
-        { "shape=(2, 3), format='d', strides=(8,)", "ValueError", "strides has 1 entries but shape has 2" },
+        { "shape=(2, 3), format='d', strides=(8,)", "ValueError", "strides has 1 entry but shape has 2 dimensions;" },
         { "shape=(3,), format='d', strides=(-8,)", "ValueError", "before the start of the allocation; raise offset to at least 16" },
         { "shape=(4,), strides=(2**62,)", "ValueError", "reach beyond a 64-bit address range" },
         { "shape=(4,), offset=-1", "ValueError", "argument 'offset': offset is -1" },

@@ -49,4 +49,19 @@ public sealed class ViewsPanelTests : ComponentTest
         await panel.InvokeAsync(() => panel.Find("button[data-testid=make-memoryview]").Click());
         await Until(() => Client.Runs.Any(code => code.Contains("memoryview(frame)")), "the memoryview snippet sent");
     }
+
+    [Fact]
+    public async Task ConsumerButton_Made_SaysWhatItMadeInWords()
+    {
+        var buffer = FakeBufferscopeClient.Buffer(1, "frame");
+        Client.Buffers[1] = buffer;
+        Client.OnRun = code => new RunResponse(true, "", "", "1", null, 1, false); // the snippet's last line: how many the buttons hold
+        var feed = Feed();
+        var panel = Render<ViewsPanel>(p => p.Add(x => x.Feed, feed).Add(x => x.Buffer, buffer));
+        await feed.Loaded.WaitAsync(Wait, Xunit.TestContext.Current.CancellationToken);
+
+        await panel.InvokeAsync(() => panel.Find("button[data-testid=make-ctypes]").Click());
+
+        panel.WaitForAssertion(() => Assert.Contains("Made a ctypes array of frame; these buttons hold 1 consumer of it.", panel.Find(".mud-alert").TextContent), Wait);
+    }
 }

@@ -33,7 +33,7 @@ public unsafe class MappedFileMemorySource : MemorySource
             {
                 length = stream.Length;
                 if (length < required)
-                    throw new BufferSpecException(parameter, $"'{path}' is {length} bytes but the layout needs {required}; give a smaller shape or a larger file");
+                    throw new BufferSpecException(parameter, $"'{path}' is {Plural.Count(length, "byte")} but the layout needs {required}; give a smaller shape or a larger file");
             }
             else
             {
