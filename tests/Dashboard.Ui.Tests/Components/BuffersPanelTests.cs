@@ -43,6 +43,41 @@ public sealed class BuffersPanelTests : ComponentTest
     }
 
     [Fact]
+    public async Task FreeRefused_ExportsReleased_WarningGoes()
+    {
+        Client.Buffers[1] = FakeBufferscopeClient.Buffer(1, "frame", exports: 6);
+        Client.FreeFails = new BufferscopeApiException(409, "BufferError", "cannot free MemBuf 'frame': 6 exports are still live", 6);
+        var panel = Render<BuffersPanel>(p => p.Add(x => x.Feed, Feed()).Add(x => x.SelectedId, 1L));
+        panel.WaitForElement("[data-testid=free-frame]", Wait);
+        await panel.InvokeAsync(() => panel.Find("[data-testid=free-frame]").Click());
+        panel.WaitForAssertion(() => Assert.Contains("6 exports", panel.Find("[data-testid=free-blocked]").TextContent), Wait);
+
+        Client.Publish(FakeBufferscopeClient.Event("exportReleased", 1, "frame", 3));
+        panel.WaitForAssertion(() => Assert.Equal("3", panel.Find("[data-testid=exports-frame]").TextContent), Wait);
+        Assert.Single(panel.FindAll("[data-testid=free-blocked]")); // still true: 3 are live
+        Client.Publish(FakeBufferscopeClient.Event("exportReleased", 1, "frame", 0));
+        panel.WaitForAssertion(() => Assert.Empty(panel.FindAll("[data-testid=free-blocked]")), Wait);
+    }
+
+    [Fact]
+    public async Task FreeRefused_AnotherBufferSelected_WarningGoes()
+    {
+        Client.Buffers[1] = FakeBufferscopeClient.Buffer(1, "frame", exports: 6);
+        Client.Buffers[2] = FakeBufferscopeClient.Buffer(2, "other");
+        Client.FreeFails = new BufferscopeApiException(409, "BufferError", "cannot free MemBuf 'frame': 6 exports are still live", 6);
+        var panel = Render<BuffersPanel>(p => p.Add(x => x.Feed, Feed()).Add(x => x.SelectedId, 1L));
+        panel.WaitForElement("[data-testid=free-frame]", Wait);
+        await panel.InvokeAsync(() => panel.Find("[data-testid=free-frame]").Click());
+        panel.WaitForAssertion(() => Assert.Single(panel.FindAll("[data-testid=free-blocked]")), Wait);
+
+        // As the page does when a row is clicked: the selection comes back as the parameter.
+        panel.Render(p => p.Add(x => x.SelectedId, 2L));
+
+        panel.WaitForAssertion(() => Assert.Empty(panel.FindAll("[data-testid=free-blocked]")), Wait);
+        Assert.Equal("6", panel.Find("[data-testid=exports-frame]").TextContent); // frame's views are still live: only the selection moved
+    }
+
+    [Fact]
     public async Task Created_Event_AddsItsBuffer_AndTheNameItTakesLater_WithoutAReload()
     {
         var panel = Render<BuffersPanel>(p => p.Add(x => x.Feed, Feed()));
