@@ -118,5 +118,29 @@ public sealed class HostStartTests
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/sessions", Ct)).StatusCode);
     }
 
+    [Fact]
+    public async Task PageLoad_EveryAssetItNames_IsServedAndInTheBuildManifest_WithoutAWarning()
+    {
+        var server = await ServerProcess.StartAsync([]);
+        try
+        {
+            var cookies = new CookieContainer();
+            using var browser = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = server.BaseAddress };
+            var page = await (await browser.GetAsync(server.Url, Ct)).EnsureSuccessStatusCode().Content.ReadAsStringAsync(Ct);
+            // What the page's head and body name, and the modules its panels import; a browser asks for favicon.ico on every page.
+            var assets = System.Text.RegularExpressions.Regex.Matches(page, "(?:href|src)=\"([^\"?#]+\\.[a-z]+)\"")
+                .Select(m => m.Groups[1].Value).Concat(["js/hexview.js", "js/heatmap.js", "favicon.ico"]).Distinct().ToList();
+            Assert.Contains("favicon.ico", System.Text.RegularExpressions.Regex.Matches(page, "<link rel=\"icon\"[^>]*href=\"([^\"]+)\"").Select(m => m.Groups[1].Value));
+            Assert.Contains("app.css", assets);
+            foreach (var asset in assets)
+                Assert.True((await browser.GetAsync(asset, Ct)).StatusCode == HttpStatusCode.OK, $"{asset} is not served");
+        }
+        finally
+        {
+            await server.DisposeAsync(); // SIGTERM and wait for the exit: the log is complete after it
+        }
+        Assert.DoesNotContain("was not found in the built time manifest", server.Output, StringComparison.Ordinal);
+    }
+
     private static string LastLine(string output) => output.TrimEnd().Split('\n')[^1];
 }
