@@ -29,8 +29,12 @@ public sealed class ExporterFactory(MemoryBudget budget, ExporterRegistry regist
         var source = spec.Source ?? new SourceSpec();
         if (source.Kind is not ("native" or "managed" or "mmap" or "shm"))
             throw new BufferSpecException("source.kind", $"source '{source.Kind}' is not allowed; use one of {SourceSpec.Allowed}");
+        if (source.Create && source.Kind != "shm")
+            throw new BufferSpecException("source.create", $"create is for source 'shm' only (a segment made instead of attached); source '{source.Kind}' makes its memory without it");
+        // Memory that may hold someone's bytes (a file, a segment, a native file after a restart) is
+        // kept as it is unless a fill is asked for by name: no fill and a fill without a kind alike.
         var attaching = source.Kind is "mmap" or "shm" || (source.Kind == "native" && source.Path is not null);
-        var fill = spec.Fill ?? new FillSpec { Kind = attaching ? "keep" : "zeros" };
+        var fill = spec.Fill is { Kind: not null } asked ? asked : (spec.Fill ?? new FillSpec()) with { Kind = attaching ? "keep" : "zeros" };
         var fillBytes = Fill.Validate(fill);
         if (hasData && fill.Kind is not ("zeros" or "keep"))
             throw new BufferSpecException("data", $"give either data or fill '{fill.Kind}', not both");
@@ -83,10 +87,11 @@ public sealed class ExporterFactory(MemoryBudget budget, ExporterRegistry regist
         "native" when NativeDirectory is { } directory => new SharedNativeMemorySource(Path.Combine(directory, $"b{Interlocked.Increment(ref _files)}"), size),
         "native" => new NativeMemorySource(size),
         "managed" => new ManagedMemorySource(size),
+        "mmap" when source.Owned => new MappedFileMemorySource(source.Path ?? "", size, "path", FileMode.Open, owned: true),
         "mmap" => new MappedFileMemorySource(
             string.IsNullOrWhiteSpace(source.Path) ? throw new BufferSpecException("source.path", "source 'mmap' needs a file path") : source.Path, size),
         _ => new SharedMemorySource(
-            string.IsNullOrWhiteSpace(source.Name) ? throw new BufferSpecException("source.name", "source 'shm' needs a segment name") : source.Name, size),
+            string.IsNullOrWhiteSpace(source.Name) ? throw new BufferSpecException("source.name", "source 'shm' needs a segment name") : source.Name, size, source.Create, source.Owned),
     };
 
     /// <summary>A native buffer's file, given again after a kernel restart: only one of this kernel's own.</summary>

@@ -273,8 +273,9 @@ public sealed class KernelSessions : IAsyncDisposable
         SourceSpec? source = d.Source.Kind switch
         {
             "native" when native is not null && File.Exists(native) => new SourceSpec { Kind = "native", Path = native },
-            "mmap" when d.Source.Location is { } file => new SourceSpec { Kind = "mmap", Path = file },
-            "shm" when d.Source.Location is { } name => new SourceSpec { Kind = "shm", Name = name },
+            // What the old kernel made stays the session's to remove when freed (Owned); what it attached stays its owner's.
+            "mmap" when d.Source.Location is { } file => new SourceSpec { Kind = "mmap", Path = file, Owned = d.Source.Created },
+            "shm" when d.Source.Location is { } name => new SourceSpec { Kind = "shm", Name = name, Owned = d.Source.Created },
             _ => null,
         };
         return source is null ? null : new BufferSpec
@@ -333,6 +334,11 @@ public sealed class KernelSessions : IAsyncDisposable
             }
             catch (Exception e) when (KernelFault.Covers(e) || e is TimeoutException or StreamJsonRpc.ConnectionLostException or StreamJsonRpc.RemoteInvocationException or ObjectDisposedException) { }
         }
+        // Taken while the kernel is up and Known lists its buffers: read after the kernel has ended,
+        // Known no longer held them (SharedMemoryApiTests saw the made segment left behind).
+        var made = forget
+            ? session.Known.Values.Where(d => d.Source is { Created: true, Kind: "mmap" or "shm" }).Select(d => BufferMirror.MappablePath(d.Source)).OfType<string>().ToList()
+            : [];
         if (session.Kernel is { } kernel)
             await kernel.DisposeAsync().ConfigureAwait(false);
         foreach (var mirror in session.Mirrors.Values)
@@ -341,6 +347,10 @@ public sealed class KernelSessions : IAsyncDisposable
         var saved = Path.Combine(_savedDirectory, session.Id);
         if (forget)
         {
+            // The kernel ended without freeing its buffers: the files and segments it made go now,
+            // as freeing each would have removed them; those it attached are left to their owners.
+            foreach (var path in made)
+                TryDelete(path);
             _store.DeleteSession(session.Id);
             DeleteDirectory(saved);
         }
@@ -364,6 +374,13 @@ public sealed class KernelSessions : IAsyncDisposable
         var names = files.Select(Path.GetFileName).ToHashSet();
         foreach (var stale in Directory.GetFiles(saved).Where(f => !names.Contains(Path.GetFileName(f))))
             File.Delete(stale);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
     }
 
     private static void DeleteDirectory(string path)

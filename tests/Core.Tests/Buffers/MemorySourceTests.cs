@@ -46,21 +46,62 @@ public sealed class MemorySourceTests(CoreFixture fixture)
     {
         var s = await fixture.NewSessionAsync();
         var name = $"bufferscope_test_{Guid.NewGuid():n}";
-        await fixture.RunOkAsync(s, $"seg = bufferscope.MemBuf(shape=(64,), format='B', source='shm', name={Py(name)})");
-        Assert.True(File.Exists($"/dev/shm/{name}"));
+        try
+        {
+            await fixture.RunOkAsync(s, $"seg = bufferscope.MemBuf(shape=(64,), format='B', source='shm', name={Py(name)}, create=True)");
+            Assert.True(File.Exists($"/dev/shm/{name}"));
 
-        // A separate python3 process attaches to the segment by name and writes into it.
-        await RunPython($"""
-            from multiprocessing import shared_memory, resource_tracker
-            shm = shared_memory.SharedMemory(name={Py(name)})
-            resource_tracker.unregister(shm._name, "shared_memory")  # 3.11 would unlink it at exit
-            shm.buf[:5] = b"hello"
-            shm.close()
-            """);
-        var r = await fixture.RunOkAsync(s, "bytes(seg)[:5], seg.exports");
-        Assert.Equal("(b'hello', 0)", r.Result);
-        await fixture.RunOkAsync(s, "seg.free()");
-        Assert.False(File.Exists($"/dev/shm/{name}")); // we created it, so freeing unlinks it
+            // A separate python3 process attaches to the segment by name and writes into it.
+            await RunPython($"""
+                from multiprocessing import shared_memory, resource_tracker
+                shm = shared_memory.SharedMemory(name={Py(name)})
+                resource_tracker.unregister(shm._name, "shared_memory")  # 3.11 would unlink it at exit
+                shm.buf[:5] = b"hello"
+                shm.close()
+                """);
+            var r = await fixture.RunOkAsync(s, "bytes(seg)[:5], seg.exports");
+            Assert.Equal("(b'hello', 0)", r.Result);
+            await fixture.RunOkAsync(s, "seg.free()");
+            Assert.False(File.Exists($"/dev/shm/{name}")); // we created it, so freeing unlinks it
+        }
+        finally { File.Delete($"/dev/shm/{name}"); }
+    }
+
+    /// <summary>Issue 12, defect 4: a mistyped name made a new, zeroed segment; now it is refused and nothing is made.</summary>
+    [Fact]
+    public async Task Shm_MissingWithoutCreate_IsRefusedNamingWhatExists_AndMakesNothing()
+    {
+        var s = await fixture.NewSessionAsync();
+        var there = $"bufferscope_test_{Guid.NewGuid():n}";
+        var typo = there + "x";
+        try
+        {
+            await File.WriteAllBytesAsync($"/dev/shm/{there}", new byte[8], TestContext.Current.CancellationToken);
+            var r = await fixture.Sessions.RunAsync(s, $"bufferscope.MemBuf(shape=(8,), format='B', source='shm', name={Py(typo)})");
+            Assert.Equal("ValueError", r.Error!.Type);
+            Assert.Contains($"no shared memory segment '{typo}'; existing: '{there}'", r.Error.Message);
+            Assert.Contains("create=True", r.Error.Message);
+            Assert.False(File.Exists($"/dev/shm/{typo}"));
+        }
+        finally { File.Delete($"/dev/shm/{there}"); File.Delete($"/dev/shm/{typo}"); }
+    }
+
+    /// <summary>Issue 12, defect 4: a fill spec that names no kind is no fill: attached memory keeps its bytes.</summary>
+    [Fact]
+    public async Task Shm_AttachedWithAFillOfNoKind_KeepsItsBytes()
+    {
+        var s = await fixture.NewSessionAsync();
+        var name = $"bufferscope_test_{Guid.NewGuid():n}";
+        try
+        {
+            await File.WriteAllBytesAsync($"/dev/shm/{name}", [9, 8, 7, 6], TestContext.Current.CancellationToken);
+            var d = await fixture.Sessions.CreateBufferAsync(s, new BufferSpec { Name = "seg", Shape = [4], Fill = new FillSpec(), Source = new SourceSpec { Kind = "shm", Name = name } });
+            Assert.Equal(new byte[] { 9, 8, 7, 6 }, fixture.Sessions.ReadMemory(s, d.Id, 0, 4));
+            Assert.False(d.Source.Created);
+            await fixture.Sessions.FreeBufferAsync(s, d.Id);
+            Assert.True(File.Exists($"/dev/shm/{name}"));
+        }
+        finally { File.Delete($"/dev/shm/{name}"); }
     }
 
     [Fact]

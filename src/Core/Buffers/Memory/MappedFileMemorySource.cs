@@ -6,22 +6,29 @@ namespace Bufferscope.Core.Buffers.Memory;
 /// A file mapped shared into memory: writes reach the file, and other processes mapping it see
 /// them (and we see theirs). An existing file is attached as it is and must already be large
 /// enough (we never grow a user's file); a missing one is created with the size the layout needs.
+/// A file made here is removed when freed (or when <paramref name="owned"/>: made by this
+/// session's kernel before a restart); one attached is left to whoever made it.
 /// </summary>
 public unsafe class MappedFileMemorySource : MemorySource
 {
     private readonly MemoryMappedFile _file;
     private readonly MemoryMappedViewAccessor _view;
     private readonly string _path;
+    private readonly bool _owned;
 
-    public MappedFileMemorySource(string path, long required, string parameter = "path")
+    /// <param name="mode">Open (the file must exist), CreateNew (it must not), or null: whichever it needs.</param>
+    public MappedFileMemorySource(string path, long required, string parameter = "path", FileMode? mode = null, bool owned = false)
     {
         _path = path;
-        var existed = File.Exists(path);
+        _owned = owned;
+        // The mode, not the File.Exists look, decides: a file made or removed in between fails the open instead of being made or clobbered.
+        var open = mode ?? (File.Exists(path) ? FileMode.Open : FileMode.CreateNew);
+        var existed = open == FileMode.Open;
         long length;
         FileStream stream;
         try
         {
-            stream = new FileStream(path, existed ? FileMode.Open : FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+            stream = new FileStream(path, open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
@@ -63,8 +70,8 @@ public unsafe class MappedFileMemorySource : MemorySource
     /// <summary>A file made here is all holes: zero, and untouched until written.</summary>
     public override bool StartsZeroed => Created;
 
-    /// <summary>Whether freeing removes the file: when this source made it.</summary>
-    protected virtual bool RemoveOnFree => Created;
+    /// <summary>Whether freeing removes the file: when this source, or this session's kernel before a restart, made it.</summary>
+    public override bool RemovedWhenFreed => Created || _owned;
 
     public override string Kind => "mmap";
     public override string? Location => _path;
@@ -76,7 +83,7 @@ public unsafe class MappedFileMemorySource : MemorySource
         _view.SafeMemoryMappedViewHandle.ReleasePointer();
         _view.Dispose();
         _file.Dispose();
-        if (RemoveOnFree)
+        if (RemovedWhenFreed)
             TryDelete(_path);
     }
 

@@ -24,6 +24,8 @@ public abstract class MemorySource : IDisposable
     public virtual bool DiesWithProcess => true;
     /// <summary>True when the bytes are zero from the start (fresh allocations, a file made for it), so a "zeros" fill need not touch a page.</summary>
     public virtual bool StartsZeroed => false;
+    /// <summary>True when freeing also removes the file or segment (it was made for this buffer); false for memory attached, which stays its owner's.</summary>
+    public virtual bool RemovedWhenFreed => false;
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
     public unsafe Span<byte> Bytes(long offset, int length) => new((byte*)Address + offset, length);

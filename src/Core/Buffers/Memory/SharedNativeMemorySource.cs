@@ -11,5 +11,5 @@ public sealed class SharedNativeMemorySource(string path, long length) : MappedF
 {
     public override string Kind => "native";
     public override bool ChangesFromOutside => false;
-    protected override bool RemoveOnFree => true; // the kernel's own file, attached again or not
+    public override bool RemovedWhenFreed => true; // the kernel's own file, attached again or not
 }

@@ -45,10 +45,12 @@ def _str(value, argument, allow_none=False):
 
 
 def _membuf_spec(shape=(480, 640), format="<d", order="C", strides=None, offset=0, readonly=False,
-                 fill=None, data=None, seed=None, source="native", name=None, path=None):
+                 fill=None, data=None, seed=None, source="native", name=None, path=None, create=False):
     """MemBuf(...) arguments -> (spec as JSON, initial bytes or None)."""
     if not isinstance(readonly, (bool, int)):
         raise TypeError(f"MemBuf() argument 'readonly' must be bool, not {type(readonly).__name__}")
+    if not isinstance(create, (bool, int)):
+        raise TypeError(f"MemBuf() argument 'create' must be bool, not {type(create).__name__}")
     fill_spec = {}
     if fill is None:
         pass
@@ -80,6 +82,7 @@ def _membuf_spec(shape=(480, 640), format="<d", order="C", strides=None, offset=
         "offset": _int(offset, "offset"),
         "readonly": bool(readonly),
         "fill": fill_spec or None,
-        "source": {"kind": source, "path": path or (name if source == "mmap" else None), "name": name if source == "shm" else None},
+        "source": {"kind": source, "path": path or (name if source == "mmap" else None), "name": name if source == "shm" else None,
+                   "create": bool(create)},
     }
     return json.dumps(spec), data
