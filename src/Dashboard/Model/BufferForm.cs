@@ -27,9 +27,37 @@ public sealed partial class BufferForm
     public long Seed { get; set; } = 1;
     public string Pattern { get; set; } = "00ff";
     public string Bytes { get; set; } = "";
-    public string SourceKind { get; set; } = "native";
+    /// <summary>
+    /// native, managed, mmap or shm. Choosing a file or a segment sets the fill back to keep: a
+    /// fill picked for fresh memory (ramp, random...) must not carry over onto someone's data.
+    /// </summary>
+    public string SourceKind
+    {
+        get => _sourceKind;
+        set
+        {
+            if (value == _sourceKind)
+                return;
+            if (value is "mmap" or "shm")
+                FillKind = "keep";
+            else if (FillKind == "keep")
+                FillKind = "zeros";
+            _sourceKind = value;
+        }
+    }
+    private string _sourceKind = "native";
     public string Path { get; set; } = "";
     public string SegmentName { get; set; } = "";
+    /// <summary>shm: make the segment (it must not exist) instead of attaching one that does.</summary>
+    public bool CreateSegment { get; set; }
+
+    /// <summary>True when the memory may already hold someone's data: a file, or a segment attached.</summary>
+    public bool Attaches => SourceKind == "mmap" || (SourceKind == "shm" && !CreateSegment);
+
+    /// <summary>What a fill other than keep would destroy, when the memory is attached; null when nothing.</summary>
+    public string? FillWarning => !Attaches || FillKind == "keep" ? null : SourceKind == "shm"
+        ? $"fill '{FillKind}' overwrites segment '{SegmentName}': whatever another process keeps in it is lost. Choose keep to see it as it is."
+        : $"fill '{FillKind}' overwrites the file '{Path}' if it exists: its contents are lost. Choose keep to see it as it is.";
 
     public string Format => ByteOrder + Code;
 
@@ -63,14 +91,19 @@ public sealed partial class BufferForm
         catch (BufferSpecException e) { Errors["format"] = e.Detail; }
 
         var shape = ParseList(Shape, "shape");
-        long[]? strides = Order == "strides" ? ParseList(Strides, "strides") : null;
+        // A field the form hides does not apply: strides and the offset are shown (and count) with
+        // explicit strides only, so an offset typed there and then hidden by choosing C or Fortran
+        // order cannot shift this buffer or a later one.
+        var explicitStrides = Order == "strides";
+        long[]? strides = explicitStrides ? ParseList(Strides, "strides") : null;
+        var offset = explicitStrides ? Offset : 0;
         if (Order == "strides" && strides is null && !Errors.ContainsKey("strides"))
             Errors["strides"] = "give one stride in bytes per dimension, e.g. 8, 1";
 
         BufferLayout? layout = null;
         if (format is not null && shape is not null && (Order != "strides" || strides is not null))
         {
-            try { layout = BufferLayout.Create(format, shape, Order == "strides" ? null : Order, strides, Offset); }
+            try { layout = BufferLayout.Create(format, shape, explicitStrides ? null : Order, strides, offset); }
             catch (BufferSpecException e) { Errors[FieldOf(e.ParamName)] = e.Detail; }
         }
         if (layout is not null && limits is not null && layout.RequiredBytes > limits.MaxBufferBytes)
@@ -102,7 +135,7 @@ public sealed partial class BufferForm
             Shape = shape,
             Order = Order == "strides" ? "C" : Order,
             Strides = strides,
-            Offset = Offset,
+            Offset = offset,
             Readonly = ReadOnly,
             Fill = fill,
             Source = new SourceSpec
@@ -110,6 +143,7 @@ public sealed partial class BufferForm
                 Kind = SourceKind,
                 Path = SourceKind == "mmap" ? Path : null,
                 Name = SourceKind == "shm" ? SegmentName : null,
+                Create = SourceKind == "shm" && CreateSegment,
             },
         };
     }

@@ -38,15 +38,21 @@ public static class FormatCatalog
         new('P', "void *", "native only"),
     ];
 
+    /// <summary>Names short enough for a select 200 px wide; what each means in full is in <see cref="ByteOrder.Sizes"/>.</summary>
     public static readonly IReadOnlyList<ByteOrder> Orders =
     [
-        new("", "native (no prefix)", "native sizes and alignment"),
-        new("@", "native", "native sizes and alignment"),
-        new("=", "native order", "standard sizes"),
-        new("<", "little-endian", "standard sizes"),
-        new(">", "big-endian", "standard sizes"),
-        new("!", "network (big-endian)", "standard sizes"),
+        new("", "none: native", "native sizes and alignment"),
+        new("@", "@ native", "native sizes and alignment"),
+        new("=", "= native order", "standard sizes"),
+        new("<", "< little-endian", "standard sizes"),
+        new(">", "> big-endian", "standard sizes"),
+        new("!", "! network (big-endian)", "standard sizes"),
     ];
+
+    public static ByteOrder OrderOf(string key) => Orders.First(o => o.Key == key);
+
+    /// <summary>Whether struct takes <paramref name="code"/> after <paramref name="prefix"/> (n, N and P are native only).</summary>
+    public static bool Allows(string prefix, char code) => ItemSize(prefix, code) is not null;
 
     /// <summary>The item size of <paramref name="code"/> after <paramref name="prefix"/>, or null when the pair is not allowed.</summary>
     public static int? ItemSize(string prefix, char code)

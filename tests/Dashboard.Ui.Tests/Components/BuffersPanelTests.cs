@@ -1,5 +1,6 @@
 using Bufferscope.Dashboard.Components.Panels;
 using Bufferscope.Dashboard.Client;
+using Bufferscope.Dashboard.Api.Contracts;
 using Bunit;
 
 namespace Bufferscope.Dashboard.Ui.Tests.Components;
@@ -93,5 +94,49 @@ public sealed class BuffersPanelTests : ComponentTest
         Assert.Empty(panel.FindAll("[data-testid=buffer-buffer7]"));
         Client.Publish(FakeBufferscopeClient.Event("bufferFreed", 7, "img", 0));
         panel.WaitForAssertion(() => Assert.Empty(panel.FindAll("[data-testid^=buffer-]")), Wait);
+    }
+
+    /// <summary>Issue 12, defects 1 and 4: what the layout and the memory are, where they are not the defaults, is on the row.</summary>
+    [Fact]
+    public void Row_OffsetAndAttachedMemory_AreShown()
+    {
+        Client.Buffers[1] = FakeBufferscopeClient.Buffer(1, "plain");
+        Client.Buffers[2] = FakeBufferscopeClient.Buffer(2, "shifted") with { Offset = 30, Allocation = 46 };
+        Client.Buffers[3] = FakeBufferscopeClient.Buffer(3, "seg") with { Source = new SourceDto("shm", null, "cam0", true) };
+        Client.Buffers[4] = FakeBufferscopeClient.Buffer(4, "file") with { Source = new SourceDto("mmap", "/tmp/frame.bin", null, true) };
+        var panel = Render<BuffersPanel>(p => p.Add(x => x.Feed, Feed()));
+        panel.WaitForElement("[data-testid=buffer-file]", Wait);
+        Assert.DoesNotContain("offset", panel.Find("[data-testid=buffer-plain]").TextContent);
+        Assert.Contains("offset 30", panel.Find("[data-testid=buffer-shifted]").TextContent);
+        Assert.Contains("shm cam0", panel.Find("[data-testid=buffer-seg]").TextContent);
+        Assert.Contains("mmap /tmp/frame.bin", panel.Find("[data-testid=buffer-file]").TextContent);
+    }
+
+    /// <summary>
+    /// Issue 12, defect 5: the page selects the buffer Create made as soon as the API answers,
+    /// which can be before the feed lists it; the panel must wait for it, not fall back to the
+    /// first buffer as if the new one had been freed.
+    /// </summary>
+    [Fact]
+    public void SelectedId_OfABufferNotListedYet_IsKeptAndSelectedWhenItArrives()
+    {
+        Client.Buffers[1] = FakeBufferscopeClient.Buffer(1, "old");
+        var announced = new List<long?>();
+        var panel = Render<BuffersPanel>(p => p.Add(x => x.Feed, Feed()).Add(x => x.SelectedId, 1L)
+            .Add(x => x.SelectedIdChanged, id => announced.Add(id)));
+        panel.WaitForAssertion(() => Assert.Contains("selected", panel.Find("[data-testid=buffer-old]").ClassList), Wait);
+        announced.Clear(); // what it said before the snapshot was in
+
+        // Create answered: the page selects the new id before its bufferCreated has come.
+        panel.Render(p => p.Add(x => x.SelectedId, 7L));
+        Assert.Empty(announced); // nothing chose another buffer instead
+        Client.Publish(FakeBufferscopeClient.Event("bufferCreated", 7, "made", 0, buffer: FakeBufferscopeClient.Buffer(7, "made")));
+        panel.WaitForAssertion(() => Assert.Contains("selected", panel.Find("[data-testid=buffer-made]").ClassList), Wait);
+        Assert.DoesNotContain("selected", panel.Find("[data-testid=buffer-old]").ClassList);
+        Assert.Empty(announced);
+
+        // Freed, the selection gives way to the first buffer.
+        Client.Publish(FakeBufferscopeClient.Event("bufferFreed", 7, "made", 0));
+        panel.WaitForAssertion(() => Assert.Equal([1L], announced), Wait);
     }
 }

@@ -41,6 +41,24 @@ public sealed class CreateBufferPanelTests : ComponentTest
         Assert.Equal("native", spec.Source!.Kind);
     }
 
+    /// <summary>Issue 12, defect 1: an offset typed for explicit strides, then hidden by going back to C order, must not apply.</summary>
+    [Fact]
+    public void Submit_OffsetHiddenByCOrder_SendsOffsetZero()
+    {
+        Client.OnCreate = spec => FakeBufferscopeClient.Buffer(3, spec.Name!, spec.Format!, spec.Shape);
+        var form = Form();
+        Set(form, "field-shape", "4");
+        form.FindAll("input[type=radio]")[2].Click(); // explicit strides
+        Set(form, "field-strides", "1");
+        Set(form, "field-offset", "30");
+        form.FindAll("input[type=radio]")[0].Click(); // C order
+        Assert.Empty(form.FindAll("[data-testid=field-offset]")); // hidden now
+        form.Find("form").Submit();
+        form.Find("form").Submit(); // and the next buffer too
+        Assert.Equal(2, Client.Created.Count);
+        Assert.All(Client.Created, spec => Assert.Equal((0L, null, "C"), (spec.Offset, spec.Strides, spec.Order)));
+    }
+
     [Fact]
     public void Submit_ServerRefuses_ShowsTheServersOwnMessage()
     {
