@@ -29,13 +29,13 @@ public static class FormatCatalog
         new('L', "unsigned long", "uint64 native, uint32 standard"),
         new('q', "long long", "int64"),
         new('Q', "unsigned long long", "uint64"),
-        new('n', "ssize_t", "native only"),
-        new('N', "size_t", "native only"),
+        new('n', "ssize_t", "signed size"),
+        new('N', "size_t", "size"),
         new('e', "(IEEE half)", "float16"),
         new('f', "float", "float32"),
         new('d', "double", "float64"),
         new('c', "char", "bytes of length 1"),
-        new('P', "void *", "native only"),
+        new('P', "void *", "pointer"),
     ];
 
     /// <summary>Names short enough for a select 200 px wide; what each means in full is in <see cref="ByteOrder.Sizes"/>.</summary>
