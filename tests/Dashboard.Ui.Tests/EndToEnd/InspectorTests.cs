@@ -59,7 +59,9 @@ public sealed class InspectorTests(BrowserFixture browser)
 
         await page.GetByTestId("element-edit").FillAsync("9223372036854775808"); // 2**63: one past int64
         await page.GetByTestId("element-write").ClickAsync();
-        await Expect(page.Locator(".mud-input-helper-text")).ToContainTextAsync("9223372036854775807");
+        // The editor's own helper text: the create form's fields have helper texts too.
+        var editor = page.Locator("form", new() { Has = page.GetByTestId("element-edit") });
+        await Expect(editor.Locator(".mud-input-helper-text")).ToContainTextAsync("9223372036854775807");
         Assert.Equal("9007199254740993", (await browser.RunAsync(session, "struct.unpack_from('<q', frame, 40)[0]")).Result);
     }
 
