@@ -324,20 +324,23 @@ public sealed class KernelSessions : IAsyncDisposable
         session.Deleted = forget;
         try { await session.Ready.WaitAsync(ReadyTimeout).ConfigureAwait(false); }
         catch (TimeoutException) { }
-        if (!forget && session.Kernel is { Exited.IsCompleted: false } alive)
+        // The kernel's last word on its buffers: kept, it is what the next start binds (names Python
+        // gave since the last list); forgotten, it says which files and segments the kernel made.
+        IReadOnlyList<BufferDescriptor>? last = null;
+        if (session.Kernel is { Exited.IsCompleted: false } alive)
         {
-            // The kernel's last word on its buffers (names Python gave since the last list) is what the next start binds.
-            try
-            {
-                foreach (var d in await alive.Kernel.ListBuffersAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false))
-                    Remember(session, d);
-            }
+            try { last = await alive.Kernel.ListBuffersAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false); }
             catch (Exception e) when (KernelFault.Covers(e) || e is TimeoutException or StreamJsonRpc.ConnectionLostException or StreamJsonRpc.RemoteInvocationException or ObjectDisposedException) { }
         }
-        // Taken while the kernel is up and Known lists its buffers: read after the kernel has ended,
-        // Known no longer held them (SharedMemoryApiTests saw the made segment left behind).
+        if (!forget)
+            foreach (var d in last ?? [])
+                Remember(session, d);
+        // The kernel's list when it answers: Known learns of a buffer from its bufferCreated event,
+        // which can still be on its way when a delete follows the create (seen in
+        // SharedMemoryApiTests). Known when the kernel is dead: all there is then.
         var made = forget
-            ? session.Known.Values.Where(d => d.Source is { Created: true, Kind: "mmap" or "shm" }).Select(d => BufferMirror.MappablePath(d.Source)).OfType<string>().ToList()
+            ? (last ?? [.. session.Known.Values]).Where(d => d.Source is { Created: true, Kind: "mmap" or "shm" })
+                .Select(d => BufferMirror.MappablePath(d.Source)).OfType<string>().ToList()
             : [];
         if (session.Kernel is { } kernel)
             await kernel.DisposeAsync().ConfigureAwait(false);
