@@ -50,6 +50,15 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     private string? _signedIn;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, System.Collections.Concurrent.ConcurrentBag<IBrowserContext>> s_opened = new();
+
+    /// <summary>Closes what test <paramref name="testId"/> opened (<see cref="ClosePagesAfterTestAttribute"/>).</summary>
+    internal static async Task CloseContextsOf(string testId)
+    {
+        if (s_opened.TryRemove(testId, out var contexts))
+            foreach (var context in contexts)
+                await context.CloseAsync();
+    }
 
     /// <summary>A browser context (cookies of its own), with the fixture's sign-in or none.</summary>
     public async Task<IBrowserContext> NewContextAsync(int width = 1280, int height = 800, bool signedIn = true)
@@ -61,6 +70,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             StorageState = signedIn ? _signedIn : null,
         });
         context.SetDefaultTimeout(15_000);
+        if (Xunit.TestContext.Current.Test?.UniqueID is { } test)
+            s_opened.GetOrAdd(test, _ => []).Add(context);
         return context;
     }
 

@@ -91,7 +91,8 @@ public sealed class InspectorTests(BrowserFixture browser)
         await page.Locator(".mud-tab", new() { HasText = "Picture" }).ClickAsync();
         await Expect(page.GetByTestId("heatmap-max")).ToHaveTextAsync("1000000");
         await Expect(page.GetByText("all 480 × 640 as 256 × 192 cells, each cell the mean of its elements")).ToBeVisibleAsync();
-        Assert.Equal("256x192", await page.EvaluateAsync<string>("() => { const c = document.querySelector('[data-testid=heatmap]'); return c.width + 'x' + c.height; }"));
+        // The labels go out with the picture, the drawing just after: wait for the canvas to take its size.
+        await page.WaitForFunctionAsync("() => { const c = document.querySelector('[data-testid=heatmap]'); return c.width === 256 && c.height === 192; }");
         await ExpectPixelAsync(page, 100, 191, Colour(254)); // the last rows, 477-479, at the bottom
         await ExpectPixelAsync(page, 100, 100, Colour(0));
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "session-picture-480x640.png") });
