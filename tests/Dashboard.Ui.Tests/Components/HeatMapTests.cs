@@ -27,9 +27,20 @@ public sealed class HeatMapTests : ComponentTest
         await Until(() => Client.Pictures.Reader.Count == 0, "pictures 2-10 received");
 
         draw.SetVoidResult(); // picture 1 is on the screen; every later draw completes at once
-        List<int> Drawn() => [.. draw.Invocations.Select(i => (int)i.Arguments[1]!)];
-        await Until(() => Drawn() is [_, .., 10], "picture 10 drawn");
-        var drawn = Drawn();
+        // Read on the renderer, which records the calls: a list read while it adds one throws.
+        async Task<List<int>> Drawn()
+        {
+            List<int> drawn = [];
+            await cut.InvokeAsync(() => drawn = [.. draw.Invocations.Select(i => (int)i.Arguments[1]!)]);
+            return drawn;
+        }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (await Drawn() is not [_, .., 10])
+        {
+            Assert.True(clock.Elapsed < Wait, $"picture 10 not drawn within {Wait.TotalSeconds} s: drawn {string.Join(", ", await Drawn())}");
+            await Task.Delay(10, Xunit.TestContext.Current.CancellationToken);
+        }
+        var drawn = await Drawn();
         // 1, then 10; at most one picture in between (one received while 10 was on its way in).
         Assert.InRange(drawn.Count, 2, 3);
         Assert.Equal(1, drawn[0]);
