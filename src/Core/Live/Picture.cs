@@ -85,15 +85,15 @@ public sealed record Picture(
         var native = format.IsLittleEndian == BitConverter.IsLittleEndian;
         var (min, max) = (native ? format.Code : '\0') switch
         {
-            'f' => plane.Accumulate<Float32>(sums, counts),
-            'd' => plane.Accumulate<Float64>(sums, counts),
-            'B' or 'c' => plane.Accumulate<UInt8>(sums, counts),
-            'b' => plane.Accumulate<Int8>(sums, counts),
-            'h' => plane.Accumulate<Int16>(sums, counts),
-            'H' => plane.Accumulate<UInt16>(sums, counts),
-            'i' when format.ItemSize == 4 => plane.Accumulate<Int32>(sums, counts),
-            'I' when format.ItemSize == 4 => plane.Accumulate<UInt32>(sums, counts),
-            _ => plane.AccumulateAny(format, sums, counts),
+            'f' => plane.Accumulate(new Float32(), sums, counts),
+            'd' => plane.Accumulate(new Float64(), sums, counts),
+            'B' or 'c' => plane.Accumulate(new UInt8(), sums, counts),
+            'b' => plane.Accumulate(new Int8(), sums, counts),
+            'h' => plane.Accumulate(new Int16(), sums, counts),
+            'H' => plane.Accumulate(new UInt16(), sums, counts),
+            'i' when format.ItemSize == 4 => plane.Accumulate(new Int32(), sums, counts),
+            'I' when format.ItemSize == 4 => plane.Accumulate(new UInt32(), sums, counts),
+            _ => plane.Accumulate(new AnyFormat(format), sums, counts),
         };
 
         var cells = new float[w * h];
@@ -110,25 +110,34 @@ public sealed record Picture(
     public static double ReadNumber(StructFormat format, ReadOnlySpan<byte> item) =>
         format.Code == 'c' ? item[0] : format.Read(item);
 
-    /// <summary>One native-order item type, read straight from memory (generic, so each loop is compiled for one).</summary>
+    /// <summary>
+    /// How one item is read: the common native-order types straight from memory, any other format
+    /// through its codec. A struct, so the one loop below is compiled once per reader, inlined.
+    /// </summary>
     private unsafe interface IItem
     {
-        static abstract double Read(byte* p);
+        double Read(byte* p);
     }
 
-    private readonly unsafe struct Float32 : IItem { public static double Read(byte* p) => Unsafe.ReadUnaligned<float>(p); }
-    private readonly unsafe struct Float64 : IItem { public static double Read(byte* p) => Unsafe.ReadUnaligned<double>(p); }
-    private readonly unsafe struct UInt8 : IItem { public static double Read(byte* p) => *p; }
-    private readonly unsafe struct Int8 : IItem { public static double Read(byte* p) => *(sbyte*)p; }
-    private readonly unsafe struct Int16 : IItem { public static double Read(byte* p) => Unsafe.ReadUnaligned<short>(p); }
-    private readonly unsafe struct UInt16 : IItem { public static double Read(byte* p) => Unsafe.ReadUnaligned<ushort>(p); }
-    private readonly unsafe struct Int32 : IItem { public static double Read(byte* p) => Unsafe.ReadUnaligned<int>(p); }
-    private readonly unsafe struct UInt32 : IItem { public static double Read(byte* p) => Unsafe.ReadUnaligned<uint>(p); }
+    private readonly unsafe struct Float32 : IItem { public double Read(byte* p) => Unsafe.ReadUnaligned<float>(p); }
+    private readonly unsafe struct Float64 : IItem { public double Read(byte* p) => Unsafe.ReadUnaligned<double>(p); }
+    private readonly unsafe struct UInt8 : IItem { public double Read(byte* p) => *p; }
+    private readonly unsafe struct Int8 : IItem { public double Read(byte* p) => *(sbyte*)p; }
+    private readonly unsafe struct Int16 : IItem { public double Read(byte* p) => Unsafe.ReadUnaligned<short>(p); }
+    private readonly unsafe struct UInt16 : IItem { public double Read(byte* p) => Unsafe.ReadUnaligned<ushort>(p); }
+    private readonly unsafe struct Int32 : IItem { public double Read(byte* p) => Unsafe.ReadUnaligned<int>(p); }
+    private readonly unsafe struct UInt32 : IItem { public double Read(byte* p) => Unsafe.ReadUnaligned<uint>(p); }
+
+    /// <summary>Any other format (the other byte order, 8-byte integers, half floats, bool): through its codec.</summary>
+    private readonly unsafe struct AnyFormat(StructFormat format) : IItem
+    {
+        public double Read(byte* p) => ReadNumber(format, new ReadOnlySpan<byte>(p, format.ItemSize));
+    }
 
     /// <summary>The sampled rows and columns of the plane, and the cell each falls in.</summary>
     private readonly unsafe struct Plane(byte* first, long rows, long rowBytes, long rowStep, long columnBytes, int[] cellOf, int width, int height)
     {
-        public (double Min, double Max) Accumulate<T>(double[] sums, int[] counts) where T : struct, IItem
+        public (double Min, double Max) Accumulate<T>(T item, double[] sums, int[] counts) where T : struct, IItem
         {
             double min = double.PositiveInfinity, max = double.NegativeInfinity;
             var row = first;
@@ -138,31 +147,7 @@ public sealed record Picture(
                 var at = row;
                 for (var j = 0; j < cellOf.Length; j++, at += columnBytes)
                 {
-                    var v = T.Read(at);
-                    if (!double.IsFinite(v))
-                        continue;
-                    var cell = cellRow + cellOf[j];
-                    sums[cell] += v;
-                    counts[cell]++;
-                    min = Math.Min(min, v);
-                    max = Math.Max(max, v);
-                }
-            }
-            return (min, max);
-        }
-
-        /// <summary>Any other format (other byte order, 8-byte integers, half floats, bool): item by item through its codec.</summary>
-        public (double Min, double Max) AccumulateAny(StructFormat format, double[] sums, int[] counts)
-        {
-            double min = double.PositiveInfinity, max = double.NegativeInfinity;
-            var row = first;
-            for (var r = 0L; r < rows; r += rowStep, row += rowBytes)
-            {
-                var cellRow = (int)(r * height / rows) * width;
-                var at = row;
-                for (var j = 0; j < cellOf.Length; j++, at += columnBytes)
-                {
-                    var v = ReadNumber(format, new ReadOnlySpan<byte>(at, format.ItemSize));
+                    var v = item.Read(at);
                     if (!double.IsFinite(v))
                         continue;
                     var cell = cellRow + cellOf[j];
