@@ -11,7 +11,8 @@ namespace Bufferscope.Core.Live;
 /// files, shared memory) from another process. Only then is the window compared with a shadow
 /// copy (a 64 KiB memcmp costs microseconds), every <see cref="PollInterval"/>, and once more after
 /// the last writable export is gone, so a short-lived view's write is never missed. Otherwise the
-/// watch sleeps on the buffer's <see cref="ActivitySignal"/>: a quiescent buffer costs nothing.
+/// watch sleeps on the buffer's <see cref="ActivitySignal"/>: a quiescent buffer costs nothing
+/// (<see cref="ChangeGate"/>, the rule <see cref="PictureWatch"/> follows too).
 /// Frames go out at most once per <see cref="FrameInterval"/>. The stream is pulled: when a client
 /// reads slowly the next frame is computed when it asks, against what it was last sent, so it gets
 /// the latest bytes with every change since marked, and never slows Python or other clients.
@@ -41,28 +42,9 @@ public sealed class MemoryWatch(IWatchedBuffer exporter, long offset, int length
         yield return new MemoryFrame(exporter.Id, offset, windows.Publish(), [new ByteRange(offset, length)], ++version, CoarseClock.Now);
 
         var nextFrame = DateTime.UtcNow + FrameInterval; // when the next frame may go
-        var checkOnceMore = false;
-        var seenWrites = exporter.WriteVersion;
-        while (!cancellationToken.IsCancellationRequested)
+        var gate = new ChangeGate(exporter);
+        while (await gate.WaitAsync(cancellationToken).ConfigureAwait(false))
         {
-            var writable = HasWritableExport();
-            var written = exporter.WriteVersion != seenWrites;
-            if (!writable && !written && !checkOnceMore && !exporter.ChangesFromOutside)
-            {
-                // Quiescent: sleep until an export or a write happens. Take the signal first, then
-                // look again, so a change between the first look and the wait is not slept through.
-                var next = exporter.Activity.NextAsync(cancellationToken);
-                if (!HasWritableExport() && exporter.WriteVersion == seenWrites && !exporter.IsFreed)
-                {
-                    try { await next.ConfigureAwait(false); }
-                    catch (OperationCanceledException) { yield break; }
-                }
-                checkOnceMore = true;
-                continue;
-            }
-            checkOnceMore = writable; // after the last writable export goes, look one more time
-            seenWrites = exporter.WriteVersion;
-
             if (!await TryReadAsync(windows.Current, cancellationToken).ConfigureAwait(false))
                 yield break;
             var changed = windows.Diff(offset);
@@ -90,8 +72,6 @@ public sealed class MemoryWatch(IWatchedBuffer exporter, long offset, int length
             catch (OperationCanceledException) { yield break; }
         }
     }
-
-    private bool HasWritableExport() => exporter.Exports > 0 && !exporter.ReadOnly;
 
     private async ValueTask<bool> TryReadAsync(Window into, CancellationToken cancellationToken)
     {

@@ -8,9 +8,8 @@ namespace Bufferscope.Core.Live;
 /// Streams a buffer's <see cref="Picture"/>: at once, then whenever it changes, at most once per
 /// <see cref="FrameInterval"/>.
 ///
-/// The same signs of change as <see cref="MemoryWatch"/> (a writable export, a server-side write,
-/// memory another process writes) decide when to look; a quiescent buffer costs nothing. While
-/// changes may come, the picture is drawn once a frame and sent only when its cells or scale
+/// The same rule as <see cref="MemoryWatch"/> (<see cref="ChangeGate"/>) decides when to look; a
+/// quiescent buffer costs nothing. While changes may come, the picture is drawn once a frame and sent only when its cells or scale
 /// differ from the last one sent. The stream is pulled, and each picture is drawn when the
 /// client asks: a slow client gets the newest picture, never a queue of old ones.
 /// </summary>
@@ -27,26 +26,9 @@ public sealed class PictureWatch(IWatchedBuffer buffer, int width, int height, T
         yield return new PictureFrame(buffer.Id, last, ++version, CoarseClock.Now);
 
         var nextFrame = DateTime.UtcNow + FrameInterval;
-        var checkOnceMore = false;
-        var seenWrites = buffer.WriteVersion;
-        while (!cancellationToken.IsCancellationRequested)
+        var gate = new ChangeGate(buffer);
+        while (await gate.WaitAsync(cancellationToken).ConfigureAwait(false))
         {
-            var writable = buffer.Exports > 0 && !buffer.ReadOnly;
-            if (!writable && buffer.WriteVersion == seenWrites && !checkOnceMore && !buffer.ChangesFromOutside)
-            {
-                // Quiescent: as MemoryWatch, take the signal first, then look again.
-                var next = buffer.Activity.NextAsync(cancellationToken);
-                if (!(buffer.Exports > 0 && !buffer.ReadOnly) && buffer.WriteVersion == seenWrites && !buffer.IsFreed)
-                {
-                    try { await next.ConfigureAwait(false); }
-                    catch (OperationCanceledException) { yield break; }
-                }
-                checkOnceMore = true;
-                continue;
-            }
-            checkOnceMore = writable; // after the last writable export goes, look one more time
-            seenWrites = buffer.WriteVersion;
-
             var wait = nextFrame - DateTime.UtcNow;
             if (wait > TimeSpan.Zero)
             {
