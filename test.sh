@@ -22,6 +22,11 @@ done
 passed=$(grep -E '^\s+succeeded: [0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -E '^\s+failed: [0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 skipped=$(grep -E '^\s+skipped: [0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+# Name every failed test again just above the count, so a CI excerpt of the end shows which.
+if grep -qE '^failed ' "$log"; then
+  echo "== failed tests"
+  grep -E '^failed ' "$log"
+fi
 rm -f "$log"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1 # the build or the runner failed before any test could: count it, never report green
