@@ -59,13 +59,13 @@ public static class Fill
                 bytes.AsSpan().CopyTo(new Span<byte>(start, bytes.Length));
                 break;
             case "ramp":
-                EachItem(layout, start, static (format, item, k, _) => format.Write(item, k), null);
+                EachItem(layout, start, static (format, item, k, _) => ItemCodec.Write(format, item, k), null);
                 break;
             case "random":
                 var random = fill.Seed is { } seed ? new Random(unchecked((int)seed ^ (int)(seed >> 32))) : new Random();
                 EachItem(layout, start, static (format, item, _, r) =>
                 {
-                    if (format.IsFloat) format.Write(item, r!.NextDouble());
+                    if (format.IsFloat) ItemCodec.Write(format, item, r!.NextDouble());
                     else if (format.Code == '?') item[0] = (byte)r!.Next(2);
                     else r!.NextBytes(item);
                 }, random);

@@ -63,49 +63,5 @@ public sealed record StructFormat
         _ => throw new ArgumentOutOfRangeException(nameof(code)),
     };
 
-    /// <summary>Writes <paramref name="value"/> as one item (integers wrap, bool is value != 0).</summary>
-    public void Write(Span<byte> item, double value)
-    {
-        var little = IsLittleEndian;
-        switch (Code)
-        {
-            case 'e': WriteBits(item, BitConverter.HalfToUInt16Bits((Half)value), little); break;
-            case 'f': WriteBits(item, BitConverter.SingleToUInt32Bits((float)value), little); break;
-            case 'd': WriteBits(item, BitConverter.DoubleToUInt64Bits(value), little); break;
-            case '?': item[0] = value != 0 ? (byte)1 : (byte)0; break;
-            default: WriteBits(item, unchecked((ulong)(long)value), little); break;
-        }
-    }
-
-    private void WriteBits(Span<byte> item, ulong bits, bool little)
-    {
-        for (var i = 0; i < ItemSize; i++)
-            item[little ? i : ItemSize - 1 - i] = (byte)(bits >> (8 * i));
-    }
-
-    /// <summary>Reads one item as a double (for integers above 2^53, the nearest double).</summary>
-    public double Read(ReadOnlySpan<byte> item)
-    {
-        ulong bits = 0;
-        var little = IsLittleEndian;
-        for (var i = 0; i < ItemSize; i++)
-            bits |= (ulong)item[little ? i : ItemSize - 1 - i] << (8 * i);
-        return Code switch
-        {
-            'e' => (double)BitConverter.UInt16BitsToHalf((ushort)bits),
-            'f' => BitConverter.UInt32BitsToSingle((uint)bits),
-            'd' => BitConverter.UInt64BitsToDouble(bits),
-            '?' => bits != 0 ? 1 : 0,
-            _ when IsSigned => ItemSize switch
-            {
-                1 => (sbyte)bits,
-                2 => (short)bits,
-                4 => (int)bits,
-                _ => (long)bits,
-            },
-            _ => bits,
-        };
-    }
-
     public override string ToString() => Text;
 }

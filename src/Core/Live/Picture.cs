@@ -106,10 +106,6 @@ public sealed record Picture(
 
     private static long Ceiling(long n, long step) => (n + step - 1) / step;
 
-    /// <summary>One item as a number: bool 0/1, a char its byte, integers above 2^53 to the nearest double.</summary>
-    public static double ReadNumber(StructFormat format, ReadOnlySpan<byte> item) =>
-        format.Code == 'c' ? item[0] : format.Read(item);
-
     /// <summary>
     /// How one item is read: the common native-order types straight from memory, any other format
     /// through its codec. A struct, so the one loop below is compiled once per reader, inlined.
@@ -131,7 +127,7 @@ public sealed record Picture(
     /// <summary>Any other format (the other byte order, 8-byte integers, half floats, bool): through its codec.</summary>
     private readonly unsafe struct AnyFormat(StructFormat format) : IItem
     {
-        public double Read(byte* p) => ReadNumber(format, new ReadOnlySpan<byte>(p, format.ItemSize));
+        public double Read(byte* p) => ItemCodec.Number(format, new ReadOnlySpan<byte>(p, format.ItemSize));
     }
 
     /// <summary>The sampled rows and columns of the plane, and the cell each falls in.</summary>

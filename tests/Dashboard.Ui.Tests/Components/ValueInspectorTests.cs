@@ -1,4 +1,3 @@
-using System.Globalization;
 using Bufferscope.Dashboard.Components.Controls;
 using Bunit;
 
@@ -28,9 +27,9 @@ public sealed class ValueInspectorTests : ComponentTest
         var row = view.Find($"tr[data-type={type}]");
         var shownLittle = row.QuerySelector("td[data-order=little]")!.TextContent;
         var shownBig = row.QuerySelector("td[data-order=big]")!.TextContent;
-        AssertSame(type, little, shownLittle);
+        Assert.Equal(little, shownLittle);
         if (type.EndsWith('8') && !type.EndsWith("64")) Assert.Equal("″", shownBig); // one byte has no order
-        else AssertSame(type, big, shownBig);
+        else Assert.Equal(big, shownBig);
     }
 
     [Fact]
@@ -54,13 +53,5 @@ public sealed class ValueInspectorTests : ComponentTest
         view.Find("[data-testid=byte-edit]").Change("ff 01");
         view.Find("form").Submit();
         Assert.Equal(new byte[] { 0xff, 0x01 }, written);
-    }
-
-    private static void AssertSame(string type, string python, string shown)
-    {
-        if (type == "float32" && python != "nan")
-            Assert.Equal((float)double.Parse(python, CultureInfo.InvariantCulture), float.Parse(shown, CultureInfo.InvariantCulture));
-        else
-            Assert.Equal(python, shown);
     }
 }

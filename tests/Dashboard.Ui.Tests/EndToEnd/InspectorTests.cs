@@ -70,14 +70,14 @@ public sealed class InspectorTests(BrowserFixture browser)
     {
         var (session, page) = await OpenWithFrameAsync("picture", "frame = bufferscope.MemBuf([4, 8], '<d')\nimport numpy as np\na = np.frombuffer(frame, dtype='<f8').reshape(4, 8)\na[:] = np.arange(32).reshape(4, 8)\ndel a");
         await page.Locator(".mud-tab", new() { HasText = "Picture" }).ClickAsync();
-        await Expect(page.GetByTestId("heatmap-min")).ToHaveTextAsync("0");
-        await Expect(page.GetByTestId("heatmap-max")).ToHaveTextAsync("31");
+        await Expect(page.GetByTestId("heatmap-min")).ToHaveTextAsync("0.0");
+        await Expect(page.GetByTestId("heatmap-max")).ToHaveTextAsync("31.0");
         await ExpectPixelAsync(page, 0, 0, Colour(0));   // a[0, 0] = 0, the minimum
         await ExpectPixelAsync(page, 7, 3, Colour(254)); // a[3, 7] = 31, the maximum
 
         await browser.RunAsync(session, "import numpy as np\na = np.frombuffer(frame, dtype='<f8').reshape(4, 8)\na[3, 7] = -100.5\na[0, 1] = np.nan\ndel a");
         await Expect(page.GetByTestId("heatmap-min")).ToHaveTextAsync("-100.5");
-        await Expect(page.GetByTestId("heatmap-max")).ToHaveTextAsync("30");
+        await Expect(page.GetByTestId("heatmap-max")).ToHaveTextAsync("30.0");
         await ExpectPixelAsync(page, 7, 3, Colour(0));
         await ExpectPixelAsync(page, 1, 0, Colour(HeatMapScale.NotFinite));
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "session-picture.png") });
@@ -89,7 +89,7 @@ public sealed class InspectorTests(BrowserFixture browser)
         // 2.4 MB: the old picture read one 1 MiB window, rows 0-203, stretched to a square.
         var (_, page) = await OpenWithFrameAsync("picture-whole", "frame = bufferscope.MemBuf([480, 640], '<d')\nimport numpy as np\na = np.asarray(frame)\na[-3:, :] = 1e6\ndel a");
         await page.Locator(".mud-tab", new() { HasText = "Picture" }).ClickAsync();
-        await Expect(page.GetByTestId("heatmap-max")).ToHaveTextAsync("1000000");
+        await Expect(page.GetByTestId("heatmap-max")).ToHaveTextAsync("1000000.0");
         await Expect(page.GetByText("all 480 × 640 as 256 × 192 cells, each cell the mean of its elements")).ToBeVisibleAsync();
         // The labels go out with the picture, the drawing just after: wait for the canvas to take its size.
         await page.WaitForFunctionAsync("() => { const c = document.querySelector('[data-testid=heatmap]'); return c.width === 256 && c.height === 192; }");
@@ -108,12 +108,13 @@ public sealed class InspectorTests(BrowserFixture browser)
     {
         var (session, page) = await OpenWithFrameAsync("picture-latency", "frame = bufferscope.MemBuf([1024, 1024], '<f')");
         await page.Locator(".mud-tab", new() { HasText = "Picture" }).ClickAsync();
-        await Expect(page.GetByTestId("heatmap-max")).ToHaveTextAsync("0");
+        await Expect(page.GetByTestId("heatmap-max")).ToHaveTextAsync("0.0");
         await page.EvaluateAsync(@"() => {
             window.__seen = {};
             const max = document.querySelector('[data-testid=heatmap-max]');
             new MutationObserver(() => {
-                if (!(max.textContent in window.__seen)) window.__seen[max.textContent] = Date.now();
+                const k = String(parseFloat(max.textContent)); // the text 90.0 is write 90
+                if (!(k in window.__seen)) window.__seen[k] = Date.now();
             }).observe(max, { subtree: true, childList: true, characterData: true });
         }");
         await browser.RunAsync(session, """
