@@ -66,6 +66,35 @@ public sealed class InspectorTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task ElementGrid_ReadsAsStructDoes_AndACharItemWritesBackAsShown()
+    {
+        // A float32 0.1 is 0.10000000149011612 to Python; the old grid showed numpy's "0.1".
+        var (session, page) = await OpenWithFrameAsync("codec", """
+            frame = bufferscope.MemBuf([3], '<f')
+            struct.pack_into('<3f', frame, 0, 0.1, 1e16, -1e-5)
+            chars = bufferscope.MemBuf([2], 'c')
+            struct.pack_into('c', chars, 0, b'\n')
+            """);
+        await page.Locator(".mud-tab", new() { HasText = "Elements" }).ClickAsync();
+        var row = page.GetByTestId("element-grid").Locator("tr").Nth(1).Locator("td");
+        var python = (await browser.RunAsync(session, "' '.join(repr(v) for v in struct.unpack('<3f', frame))")).Result!.Trim('\'').Split(' ');
+        Assert.Equal(["0.10000000149011612", "1.0000000272564224e+16", "-9.999999747378752e-06"], python);
+        for (var i = 0; i < 3; i++)
+            await Expect(row.Nth(i)).ToHaveTextAsync(python[i]);
+
+        // A 'c' item shows as a bytes literal, and that text is what the editor takes back.
+        await page.GetByTestId("buffer-chars").ClickAsync();
+        await page.Locator(".mud-tab", new() { HasText = "Elements" }).ClickAsync();
+        var first = page.GetByTestId("element-grid").Locator("tr").Nth(1).Locator("td").Nth(0);
+        await Expect(first).ToHaveTextAsync(@"b'\n'");
+        await first.ClickAsync();
+        await page.GetByTestId("element-edit").FillAsync(@"b'\x7f'");
+        await page.GetByTestId("element-write").ClickAsync();
+        await Expect(first).ToHaveTextAsync(@"b'\x7f'");
+        Assert.Equal(@"b'\x7f'", (await browser.RunAsync(session, "struct.unpack_from('c', chars, 0)[0]")).Result);
+    }
+
+    [Fact]
     public async Task Picture_OfA2DFloatBuffer_ColoursMinAndMax_AndFollowsAWrite()
     {
         var (session, page) = await OpenWithFrameAsync("picture", "frame = bufferscope.MemBuf([4, 8], '<d')\nimport numpy as np\na = np.frombuffer(frame, dtype='<f8').reshape(4, 8)\na[:] = np.arange(32).reshape(4, 8)\ndel a");
