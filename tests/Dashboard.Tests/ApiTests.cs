@@ -46,7 +46,7 @@ public sealed class ApiTests(ServerFixture server)
         var view = Assert.Single(all[0].Views);
         Assert.Equal((0x11c, false, "<d", 2), (view.Flags, view.ReadOnly, view.Format, view.NDim));
         Assert.Equal(["PyBUF_INDIRECT", "PyBUF_FORMAT"], view.FlagNames);
-        Assert.Matches(@"^<console:test:\d+>:1$", view.Origin);
+        Assert.Matches(@"^In \[\d+\], line 1$", view.Origin);
         Assert.Equal(1, (await Http.GetFromJsonAsync<BufferDto>($"/api/sessions/{s.Id}/buffers/{frame.Id}", ServerFixture.Json, Ct))!.Exports);
     }
 

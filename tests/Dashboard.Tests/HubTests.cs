@@ -30,12 +30,32 @@ public sealed class HubTests(ServerFixture server)
         var acquired = (await events.WaitFor(e => e.Any(x => x.Kind == "exportAcquired"))).Single(x => x.Kind == "exportAcquired");
         Assert.Equal((1, 1), (acquired.Exports, acquired.Coalesced));
         Assert.Equal("<d", acquired.View!.Format);
-        Assert.Matches(@"^<console:hub:\d+>:1$", acquired.View.Origin);
+        Assert.Matches(@"^In \[\d+\], line 1$", acquired.View.Origin);
 
         await server.RunAsync(s.Id, "mv.release()");
         var released = (await events.WaitFor(e => e.Any(x => x.Kind == "exportReleased"))).Single(x => x.Kind == "exportReleased");
         Assert.Equal((0, acquired.ViewId), (released.Exports, released.ViewId));
         Assert.Contains(events.Items, e => e.Kind == "consoleRan" && e.Run!.Ok);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Events_ConsoleOutput_ArrivesWhileTheRunRuns_WithItsNumber(bool messagePack)
+    {
+        var s = await server.NewSessionAsync("streamed");
+        await using var hub = server.Hub(messagePack);
+        await hub.StartAsync(Ct);
+        await using var events = new StreamRecorder<HubEvent>(ct => hub.StreamAsync<HubEvent>("Events", s.Id, ct));
+        for (var i = 0; !events.Items.Any(e => e.Kind == "consoleRan"); i++)
+            await server.RunAsync(s.Id, "1"); // until the stream is open on the server
+
+        var run = server.RunAsync(s.Id, "import time\nprint('first')\ntime.sleep(1.5)\nprint('second')");
+        var first = (await events.WaitFor(e => e.Any(x => x.Kind == "consoleOutput" && x.Output!.Text.Contains("first")))).First(x => x.Kind == "consoleOutput");
+        Assert.False(run.IsCompleted, "the output came while the run still slept");
+        var answer = await run;
+        Assert.Equal((answer.N, "stdout"), (first.Output!.N, first.Output.Stream));
+        await events.WaitFor(e => e.Any(x => x.Kind == "consoleOutput" && x.Output!.Text.Contains("second")));
     }
 
     [Fact]

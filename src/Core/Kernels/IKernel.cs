@@ -29,7 +29,8 @@ public partial interface IKernel
     /// </summary>
     Task<ConsoleResult> WarmUpAsync(CancellationToken cancellationToken);
 
-    Task<ConsoleResult> RunAsync(string code, CancellationToken cancellationToken);
+    /// <summary>A snippet, as the session's run <paramref name="n"/> (its prompt, In [n]), its output streamed as consoleOutput while it runs.</summary>
+    Task<ConsoleResult> RunAsync(string code, long n, CancellationToken cancellationToken);
 
     /// <summary>KeyboardInterrupt in the running snippet; false when none runs.</summary>
     Task<bool> InterruptAsync(CancellationToken cancellationToken);

@@ -22,8 +22,8 @@ public interface IKernelHandle : IAsyncDisposable
     /// <summary>Each batch of the session's changes, in order.</summary>
     event Action<IReadOnlyList<BufferEvent>>? Changed;
 
-    /// <summary>A snippet, interrupted at <paramref name="limit"/>; the kernel is killed if it ignores that for <paramref name="killGrace"/>. A death is the run's result.</summary>
-    Task<ConsoleResult> RunAsync(string code, TimeSpan limit, TimeSpan killGrace, CancellationToken cancellationToken = default);
+    /// <summary>A snippet, the session's run <paramref name="n"/>, interrupted at <paramref name="limit"/>; the kernel is killed if it ignores that for <paramref name="killGrace"/>. A death is the run's result.</summary>
+    Task<ConsoleResult> RunAsync(string code, long n, TimeSpan limit, TimeSpan killGrace, CancellationToken cancellationToken = default);
 
     /// <summary>Ends the kernel now; <see cref="Exited"/> then says <c>killed: </c><paramref name="because"/>.</summary>
     void Kill(string because);

@@ -139,10 +139,10 @@ public sealed partial class KernelProcess : IKernelHandle
     /// that dies meanwhile is reported as the run's error, <c>KernelDied</c>, with faulthandler's
     /// traceback and the last of its output.
     /// </summary>
-    public async Task<ConsoleResult> RunAsync(string code, TimeSpan limit, TimeSpan killGrace, CancellationToken cancellationToken = default)
+    public async Task<ConsoleResult> RunAsync(string code, long n, TimeSpan limit, TimeSpan killGrace, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
-        var call = Kernel.RunAsync(code, cancellationToken);
+        var call = Kernel.RunAsync(code, n, cancellationToken);
         var deadline = Task.Delay(limit + killGrace, cancellationToken);
         var first = await Task.WhenAny(call, deadline, Exited).ConfigureAwait(false);
         if (first == call && !call.IsFaulted)
@@ -152,12 +152,12 @@ public sealed partial class KernelProcess : IKernelHandle
         else if (first == call && call.Exception?.InnerException is not ConnectionLostException)
             return await call.ConfigureAwait(false); // an error of the call itself: let it be seen
         var exit = await Exited.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false);
-        var line = ConsoleLine().Matches(OutputTail) is { Count: > 0 } lines ? $" while running line {lines[^1].Groups[1].Value}" : "";
+        var line = ConsoleLine().Matches(OutputTail) is { Count: > 0 } lines ? $" while running line {lines[^1].Groups[2].Value} of {lines[^1].Groups[1].Value}" : "";
         var what = exit.Reason.StartsWith("killed:", StringComparison.Ordinal) ? exit.Reason : $"kernel died: {exit.Reason}{line}";
         return new ConsoleResult(false, "", "", null, new ConsoleError("KernelDied", what, OutputTail), Math.Round(clock.Elapsed.TotalMilliseconds, 3), first == deadline);
     }
 
-    [GeneratedRegex("File \"<console:[^\"]*>\", line ([0-9]+)")]
+    [GeneratedRegex("File \"(In \\[[0-9]+\\])\", line ([0-9]+)")]
     private static partial Regex ConsoleLine();
 
     /// <summary>Ends the process now; <see cref="Exited"/> then says <c>killed: </c><paramref name="because"/>.</summary>

@@ -47,8 +47,8 @@ internal sealed class KernelService(BufferscopeCore core, Action<string> opened,
             return run;
         });
 
-    public Task<ConsoleResult> RunAsync(string code, CancellationToken cancellationToken) =>
-        KernelFault.Guard(() => core.Sessions.RunAsync(SessionId, code));
+    public Task<ConsoleResult> RunAsync(string code, long n, CancellationToken cancellationToken) =>
+        KernelFault.Guard(() => core.Sessions.RunAsync(SessionId, code, n: n));
 
     public Task<bool> InterruptAsync(CancellationToken cancellationToken) =>
         KernelFault.Guard(() => Task.FromResult(core.Sessions.Interrupt(SessionId)));

@@ -75,7 +75,7 @@ public sealed class KernelSessions : IAsyncDisposable
             {
                 await kernel.Kernel.WarmUpAsync(CancellationToken.None).ConfigureAwait(false);
                 await Refused(kernel.Kernel.OpenSessionAsync("", "", null, 0, CancellationToken.None)).ConfigureAwait(false);
-                await Refused(kernel.Kernel.RunAsync("", CancellationToken.None)).ConfigureAwait(false);
+                await Refused(kernel.Kernel.RunAsync("", 0, CancellationToken.None)).ConfigureAwait(false);
                 await Refused(kernel.Kernel.ListBuffersAsync(CancellationToken.None)).ConfigureAwait(false);
             }
             catch (Exception e) when (KernelFault.Covers(e) || e is StreamJsonRpc.ConnectionLostException or StreamJsonRpc.RemoteInvocationException) { } // a cold kernel still works
@@ -548,10 +548,13 @@ public sealed class KernelSessions : IAsyncDisposable
         code ??= "";
         if (code.Length > _options.Limits.MaxCodeLength)
             throw new LimitExceededException($"code is {code.Length} characters; at most {_options.Limits.MaxCodeLength} are allowed (Bufferscope:Limits:MaxCodeLength)");
+        // Numbered as it is sent, so its tracebacks, its exports' origins and its streamed output
+        // name the prompt the console shows, In [n], while it runs.
+        var n = Interlocked.Increment(ref session.LastRun);
         if (Interlocked.Increment(ref session.Running) == 1)
             StateChanged(session);
         ConsoleResult result;
-        try { result = await session.Kernel.RunAsync(code, _options.Python.RunTimeout, _options.Kernels.KillGrace).ConfigureAwait(false) with { SessionId = sessionId }; }
+        try { result = await session.Kernel.RunAsync(code, n, _options.Python.RunTimeout, _options.Kernels.KillGrace).ConfigureAwait(false) with { SessionId = sessionId }; }
         finally
         {
             if (Interlocked.Decrement(ref session.Running) == 0 && !session.Kernel.Exited.IsCompleted)
@@ -560,7 +563,6 @@ public sealed class KernelSessions : IAsyncDisposable
         session.Idle.Touch(); // a long run counts from its end
         foreach (var d in result.Named ?? [])
             Remember(session, d); // before the answer: a crash in the next run must not lose the name
-        var n = Interlocked.Increment(ref session.LastRun);
         result = result with { N = n };
         _store.AddRun(sessionId, HistoryEntry.Of(n, code, result, DateTimeOffset.UtcNow), MaxHistory);
         if (result.Error?.Type == "KernelDied")

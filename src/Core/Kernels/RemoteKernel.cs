@@ -10,7 +10,7 @@ internal sealed class RemoteKernel(IKernel proxy) : IKernel
     public Task OpenSessionAsync(string sessionId, string name, string? memoryDirectory, long idsFrom, CancellationToken cancellationToken) =>
         KernelFault.Unwrap(proxy.OpenSessionAsync(sessionId, name, memoryDirectory, idsFrom, cancellationToken));
     public Task<ConsoleResult> WarmUpAsync(CancellationToken cancellationToken) => KernelFault.Unwrap(proxy.WarmUpAsync(cancellationToken));
-    public Task<ConsoleResult> RunAsync(string code, CancellationToken cancellationToken) => KernelFault.Unwrap(proxy.RunAsync(code, cancellationToken));
+    public Task<ConsoleResult> RunAsync(string code, long n, CancellationToken cancellationToken) => KernelFault.Unwrap(proxy.RunAsync(code, n, cancellationToken));
     public Task<bool> InterruptAsync(CancellationToken cancellationToken) => KernelFault.Unwrap(proxy.InterruptAsync(cancellationToken));
     public Task<BufferDescriptor> CreateBufferAsync(BufferSpec spec, CancellationToken cancellationToken) => KernelFault.Unwrap(proxy.CreateBufferAsync(spec, cancellationToken));
     public Task<IReadOnlyList<BufferDescriptor>> ListBuffersAsync(CancellationToken cancellationToken) => KernelFault.Unwrap(proxy.ListBuffersAsync(cancellationToken));

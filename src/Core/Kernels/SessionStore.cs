@@ -20,7 +20,7 @@ namespace Bufferscope.Core.Kernels;
 public sealed class SessionStore : IDisposable
 {
     public const string FileName = "bufferscope.db";
-    private const int Schema = 1;
+    private const int Schema = 2; // 2: history.output
     private readonly SqliteConnection _db;
     private readonly Lock _lock = new();
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -52,12 +52,17 @@ public sealed class SessionStore : IDisposable
                 PRIMARY KEY (session_id, buffer_id));
             CREATE TABLE IF NOT EXISTS history (
                 session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-                n INTEGER NOT NULL, code TEXT NOT NULL, ok INTEGER NOT NULL, result TEXT, at TEXT NOT NULL,
+                n INTEGER NOT NULL, code TEXT NOT NULL, ok INTEGER NOT NULL, result TEXT, at TEXT NOT NULL, output TEXT,
                 PRIMARY KEY (session_id, n));
             """);
         var schema = Scalar("SELECT value FROM meta WHERE key = 'schema'");
         if (schema is null)
             Execute("INSERT INTO meta (key, value) VALUES ('schema', $v)", ("$v", Schema.ToString(CultureInfo.InvariantCulture)));
+        else if (schema == "1")
+        {
+            // Schema 1 had no output column: its runs come back with their results, without what they printed.
+            Execute("ALTER TABLE history ADD COLUMN output TEXT; UPDATE meta SET value = $v WHERE key = 'schema'", ("$v", Schema.ToString(CultureInfo.InvariantCulture)));
+        }
         else if (schema != Schema.ToString(CultureInfo.InvariantCulture))
             throw new InvalidOperationException($"{Path} has schema {schema}; this Bufferscope reads schema {Schema}. Move the file away to start afresh.");
         _writer = Task.Run(WriteAsync);
@@ -124,8 +129,8 @@ public sealed class SessionStore : IDisposable
     /// <summary>Appends a run; keeps the newest <paramref name="keep"/> of the session's.</summary>
     public void AddRun(string sessionId, HistoryEntry entry, int keep) => Queue(() =>
     {
-        Execute("INSERT INTO history (session_id, n, code, ok, result, at) VALUES ($s, $n, $code, $ok, $result, $at)",
-            ("$s", sessionId), ("$n", entry.N), ("$code", entry.Code), ("$ok", entry.Ok ? 1 : 0), ("$result", entry.Result), ("$at", entry.At.ToString("O", CultureInfo.InvariantCulture)));
+        Execute("INSERT INTO history (session_id, n, code, ok, result, at, output) VALUES ($s, $n, $code, $ok, $result, $at, $output)",
+            ("$s", sessionId), ("$n", entry.N), ("$code", entry.Code), ("$ok", entry.Ok ? 1 : 0), ("$result", entry.Result), ("$at", entry.At.ToString("O", CultureInfo.InvariantCulture)), ("$output", entry.Output));
         if (entry.N > keep)
             Execute("DELETE FROM history WHERE session_id = $s AND n <= $n", ("$s", sessionId), ("$n", entry.N - keep));
     });
@@ -137,12 +142,12 @@ public sealed class SessionStore : IDisposable
         lock (_lock)
         {
             var entries = new List<HistoryEntry>();
-            using var read = Command("SELECT n, code, ok, result, at FROM (SELECT * FROM history WHERE session_id = $s ORDER BY n DESC LIMIT $limit) ORDER BY n",
+            using var read = Command("SELECT n, code, ok, result, at, output FROM (SELECT * FROM history WHERE session_id = $s ORDER BY n DESC LIMIT $limit) ORDER BY n",
                 ("$s", sessionId), ("$limit", limit));
             using var rows = read.ExecuteReader();
             while (rows.Read())
                 entries.Add(new HistoryEntry(rows.GetInt64(0), rows.GetString(1), rows.GetInt64(2) != 0, rows.IsDBNull(3) ? null : rows.GetString(3),
-                    DateTimeOffset.Parse(rows.GetString(4), CultureInfo.InvariantCulture)));
+                    DateTimeOffset.Parse(rows.GetString(4), CultureInfo.InvariantCulture), rows.IsDBNull(5) ? null : rows.GetString(5)));
             return entries;
         }
     }

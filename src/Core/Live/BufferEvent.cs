@@ -21,6 +21,8 @@ public sealed record BufferEvent(
     public long? ViewId { get; init; }
     /// <summary>For <see cref="BufferEventKind.ConsoleRan"/>: what ran and how it ended.</summary>
     public Sessions.ConsoleResult? Run { get; init; }
+    /// <summary>For <see cref="BufferEventKind.ConsoleOutput"/>: what the running snippet wrote.</summary>
+    public Sessions.ConsoleOutput? Output { get; init; }
     /// <summary>For <see cref="BufferEventKind.MemoryWritten"/>: the bytes written.</summary>
     public long? Offset { get; init; }
     public long? Length { get; init; }

@@ -10,4 +10,6 @@ public enum BufferEventKind
     MemoryWritten,
     ConsoleRan,
     KernelStateChanged,
+    /// <summary>Output of a run still running (<see cref="BufferEvent.Output"/>).</summary>
+    ConsoleOutput,
 }

@@ -198,9 +198,11 @@ public sealed class SessionManager
     /// <summary>
     /// Runs a snippet in the session's namespace. Past <paramref name="timeout"/> (default
     /// Bufferscope:Python:RunTimeout) it is interrupted, even in time.sleep, and reported as timed
-    /// out; SystemExit is reported like any error.
+    /// out; SystemExit is reported like any error. <paramref name="n"/> is the number its prompt
+    /// shows, In [n]: its tracebacks and the origins of its exports name it so (the server numbers
+    /// a session's runs across its kernels; by default, this session's own count).
     /// </summary>
-    public async Task<ConsoleResult> RunAsync(string sessionId, string? code, TimeSpan? timeout = null)
+    public async Task<ConsoleResult> RunAsync(string sessionId, string? code, TimeSpan? timeout = null, long? n = null)
     {
         var session = Find(sessionId);
         code ??= "";
@@ -208,10 +210,11 @@ public sealed class SessionManager
             throw new LimitExceededException($"code is {code.Length} characters; at most {_options.Limits.MaxCodeLength} are allowed (Bufferscope:Limits:MaxCodeLength)");
         var limit = timeout ?? _options.Python.RunTimeout;
         var runId = session.NextRun();
+        var cell = n ?? runId;
         var result = await _python.RunAsync(() =>
         {
             var named = new List<BufferDescriptor>();
-            return Run(session, code, runId, limit, named) with { Named = named };
+            return Run(session, code, runId, cell, limit, named) with { Named = named };
         }).ConfigureAwait(false);
         _feed.Publish(new BufferEvent(BufferEventKind.ConsoleRan, sessionId, null, null, null, CoarseClock.Now) { Run = result });
         return result;
@@ -254,7 +257,7 @@ public sealed class SessionManager
         }
     }
 
-    private ConsoleResult Run(Session session, string code, long runId, TimeSpan limit, List<BufferDescriptor> named)
+    private ConsoleResult Run(Session session, string code, long runId, long cell, TimeSpan limit, List<BufferDescriptor> named)
     {
         if (session.Deleted)
             throw new NotFoundException($"session '{session.Name}' was deleted");
@@ -272,9 +275,11 @@ public sealed class SessionManager
         try
         {
             var codeObject = PyConvert.FromString(code);
-            var filename = PyConvert.FromString($"<console:{session.Name}:{runId}>");
+            // IPython's name for a cell: tracebacks say File "In [3]", line 2; origins In [3]:2.
+            var filename = PyConvert.FromString(ExportOrigin.CellFile(cell));
             var outputLimit = PyConvert.FromLong(_options.Limits.MaxOutputChars);
-            try { outcome = PyConvert.Call(_console, codeObject, session.Globals.Pointer, filename, outputLimit); }
+            using var stream = ConsoleStream.Begin(_feed, session.Id, cell);
+            try { outcome = PyConvert.Call(_console, codeObject, session.Globals.Pointer, filename, outputLimit, ConsoleStream.Sink()); }
             finally
             {
                 Interop.Py_DecRef(codeObject);

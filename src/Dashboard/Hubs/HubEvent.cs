@@ -7,7 +7,8 @@ namespace Bufferscope.Dashboard.Hubs;
 
 /// <summary>
 /// One change, as the Events stream sends it. kind: bufferCreated, bufferFreed, exportAcquired,
-/// exportReleased, memoryWritten, consoleRan, kernelStateChanged (with kernel). bufferCreated carries the buffer's
+/// exportReleased, memoryWritten, consoleRan, kernelStateChanged (with kernel), consoleOutput (with output: what a
+/// run still running wrote, a few times a second). bufferCreated carries the buffer's
 /// descriptor, and comes again (same id) when a MemBuf made in Python takes its name. exports is the live count right after it;
 /// coalesced above 1 means so many exports within one frame, too fast to send one by one.
 /// </summary>
@@ -26,14 +27,16 @@ public sealed record HubEvent(
     [property: Key("length")] long? Length,
     [property: Key("run")] HubRun? Run,
     [property: Key("kernel")] KernelDto? Kernel = null,
-    [property: Key("buffer")] BufferDto? Buffer = null)
+    [property: Key("buffer")] BufferDto? Buffer = null,
+    [property: Key("output")] HubOutput? Output = null)
 {
     public static HubEvent From(BufferEvent e) => new(
         JsonNamingPolicy.CamelCase.ConvertName(e.Kind.ToString()), e.SessionId, e.BufferId, e.Exports,
         e.View is null ? null : ViewDto.From(e.View), e.At, e.Coalesced, e.BufferName, e.ViewId, e.Offset, e.Length,
         e.Run is null ? null : new HubRun(e.Run.Ok, e.Run.DurationMs, e.Run.TimedOut, e.Run.Error?.Type),
         e.Kernel is null ? null : KernelDto.From(e.Kernel),
-        e.Buffer is null ? null : BufferDto.From(e.Buffer));
+        e.Buffer is null ? null : BufferDto.From(e.Buffer),
+        e.Output is null ? null : new HubOutput(e.Output.N, e.Output.Stream, e.Output.Text));
 }
 
 /// <summary>How a console run ended, for the timeline (the output itself is in the run's HTTP answer).</summary>
@@ -43,3 +46,10 @@ public sealed record HubRun(
     [property: Key("durationMs")] double DurationMs,
     [property: Key("timedOut")] bool TimedOut,
     [property: Key("errorType")] string? ErrorType);
+
+/// <summary>What run n (In [n]) wrote to stdout or stderr since the last consoleOutput, while it runs.</summary>
+[MessagePackObject]
+public sealed record HubOutput(
+    [property: Key("n")] long N,
+    [property: Key("stream")] string Stream,
+    [property: Key("text")] string Text);

@@ -62,7 +62,7 @@ public sealed class LifetimeTests(CoreFixture fixture)
             v = b.views[0]
             print(v['flag_names'], v['readonly'], v['format'], v['ndim'], v['shape'], v['strides'], v['origin'])
             """);
-        Assert.Matches(@"^PyBUF_INDIRECT \| PyBUF_FORMAT False <d 2 \(2, 3\) \(24, 8\) <console:ledger:\d+>:2\n$", r.Stdout);
+        Assert.Matches(@"^PyBUF_INDIRECT \| PyBUF_FORMAT False <d 2 \(2, 3\) \(24, 8\) In \[\d+\], line 2\n$", r.Stdout);
 
         var descriptor = fixture.Sessions.ListBuffers(s).Single();
         var view = Assert.Single(descriptor.Views);

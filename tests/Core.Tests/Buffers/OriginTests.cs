@@ -35,7 +35,7 @@ public sealed class OriginTests(CoreFixture fixture)
     {
         var s = await fixture.NewSessionAsync("origin");
         var r = await fixture.RunOkAsync(s, Snippet);
-        Assert.Matches(@"^\(True, 7, \{'<console:origin:\d+>'\}\)$", r.Result);
+        Assert.Matches(@"^\(True, 7, \{'In \[\d+\]'\}\)$", r.Result);
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class OriginTests(CoreFixture fixture)
         try
         {
             var r = await fixture.RunOkAsync(s, Snippet);
-            Assert.Matches(@"^\(True, 7, \{'<console:origin:\d+>'\}\)$", r.Result);
+            Assert.Matches(@"^\(True, 7, \{'In \[\d+\]'\}\)$", r.Result);
         }
         finally
         {

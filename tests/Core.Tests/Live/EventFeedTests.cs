@@ -67,7 +67,7 @@ public sealed class EventFeedTests(CoreFixture fixture)
             .Single(x => x.Kind == BufferEventKind.ExportAcquired);
         Assert.Equal((1, 1, d.Id), (acquired.Exports, acquired.Coalesced, acquired.BufferId));
         Assert.Equal("PyBUF_INDIRECT | PyBUF_FORMAT", string.Join(" | ", acquired.View!.FlagNames));
-        Assert.Matches(@"^<console:events:\d+>:1$", acquired.View.Origin);
+        Assert.Matches(@"^In \[\d+\], line 1$", acquired.View.Origin);
         // Slow means each change is seen before the next is made: within one frame the feed sends
         // a run's event and export changes made since as one batch, export changes first (seen in CI).
         await recorder.WaitFor(e => e.Any(x => x.Kind == BufferEventKind.ConsoleRan));

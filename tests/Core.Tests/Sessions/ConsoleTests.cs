@@ -16,6 +16,32 @@ public sealed class ConsoleTests(CoreFixture fixture)
     }
 
     [Fact]
+    public async Task Run_Output_IsStreamedWhileItRuns_InOrder_AsItsNumber()
+    {
+        var s = await fixture.NewSessionAsync("stream");
+        using var events = fixture.Core.Events.Subscribe(s);
+        var run = fixture.Sessions.RunAsync(s, "import sys, time\nprint('first')\nprint('warn', file=sys.stderr)\ntime.sleep(1.5)\nprint('second')", n: 7);
+        var seen = new List<ConsoleOutput>();
+        var firstBeforeTheEnd = false;
+        await foreach (var batch in events.ReadAllAsync(TestContext.Current.CancellationToken))
+        {
+            foreach (var e in batch.Where(e => e.Kind == Core.Live.BufferEventKind.ConsoleOutput))
+            {
+                seen.Add(e.Output!);
+                firstBeforeTheEnd |= e.Output!.Text.Contains("first") && !run.IsCompleted;
+            }
+            if (batch.Any(e => e.Kind == Core.Live.BufferEventKind.ConsoleRan))
+                break;
+        }
+        var r = await run;
+        Assert.True(firstBeforeTheEnd, "the first print was streamed while the snippet still slept");
+        Assert.All(seen, o => Assert.Equal(7, o.N));
+        Assert.Equal(r.Stdout, string.Concat(seen.Where(o => o.Stream == "stdout").Select(o => o.Text)));
+        Assert.Equal("warn\n", string.Concat(seen.Where(o => o.Stream == "stderr").Select(o => o.Text)));
+        Assert.Equal("first\nsecond\n", r.Stdout);
+    }
+
+    [Fact]
     public async Task Run_Exception_KeepsTypeMessageAndTracebackOfTheSnippet()
     {
         var s = await fixture.NewSessionAsync("errors");

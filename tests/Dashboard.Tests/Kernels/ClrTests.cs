@@ -95,9 +95,9 @@ public sealed class ClrTests(ServerFixture server)
         try
         {
             await kernel.Kernel.OpenSessionAsync(Guid.NewGuid().ToString("n")[..12], "clr-exit", memoryDirectory: null, idsFrom: 0, Ct);
-            var used = await kernel.RunAsync("import clr\nfrom System import Array, Double\na = Array[Double]([1.0, 2.0])\nlist(a)", TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2), Ct);
+            var used = await kernel.RunAsync("import clr\nfrom System import Array, Double\na = Array[Double]([1.0, 2.0])\nlist(a)", 1, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2), Ct);
             Assert.True(used.Ok, used.Error?.Traceback);
-            var last = await kernel.RunAsync(code, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2), Ct);
+            var last = await kernel.RunAsync(code, 2, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2), Ct);
             Assert.True(last.Ok, last.Error?.Traceback);
             await Task.Delay(500, Ct); // the thread, if any, now holds the GIL
         }

@@ -54,7 +54,7 @@ public sealed class IsolationTests(ServerFixture server)
 
         Assert.False(run!.Ok);
         Assert.Equal("KernelDied", run.Error!.Type);
-        Assert.Equal("kernel died: SIGSEGV (signal 11) while running line 2", run.Error.Message);
+        Assert.Equal("kernel died: SIGSEGV (signal 11) while running line 2 of In [1]", run.Error.Message);
         Assert.Contains("Fatal Python error: Segmentation fault", run.Error.Traceback);
         var after = await server.Http.PostAsJsonAsync($"/api/sessions/{victim.Id}/run", new { code = "1" }, Ct);
         Assert.Equal(System.Net.HttpStatusCode.Conflict, after.StatusCode);

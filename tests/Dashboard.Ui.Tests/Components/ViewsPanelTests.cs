@@ -7,7 +7,7 @@ namespace Bufferscope.Dashboard.Ui.Tests.Components;
 [Collection(nameof(ComponentsCollection))]
 public sealed class ViewsPanelTests : ComponentTest
 {
-    private static ViewDto View(long id) => new(id, 0x11c, ["PyBUF_WRITABLE", "PyBUF_FORMAT", "PyBUF_ND", "PyBUF_STRIDES"], false, "B", 2, [4, 4], [4, 1], DateTimeOffset.Now, "<console:demo:3>:1");
+    private static ViewDto View(long id) => new(id, 0x11c, ["PyBUF_WRITABLE", "PyBUF_FORMAT", "PyBUF_ND", "PyBUF_STRIDES"], false, "B", 2, [4, 4], [4, 1], DateTimeOffset.Now, "In [3], line 1");
 
     [Fact]
     public async Task Views_AcquireAndRelease_RowsAppearAndDisappear()
@@ -23,7 +23,7 @@ public sealed class ViewsPanelTests : ComponentTest
         panel.WaitForAssertion(() => Assert.Single(panel.FindAll("[data-testid=view-row]")), Wait);
         var row = panel.Find("[data-testid=view-row]").TextContent;
         Assert.Contains("PyBUF_WRITABLE | PyBUF_FORMAT", row);
-        Assert.Contains("<console:demo:3>:1", row);
+        Assert.Contains("In [3], line 1", row);
 
         Client.Publish(FakeBufferscopeClient.Event("exportAcquired", 1, "frame", 2, View(6)));
         panel.WaitForAssertion(() => Assert.Equal(2, panel.FindAll("[data-testid=view-row]").Count), Wait);

@@ -108,6 +108,10 @@ public sealed class BrowserFixture : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<SessionDto>(Json))!;
     }
 
+    /// <summary>The session's console runs, as the API keeps them (the last is the newest).</summary>
+    public async Task<IReadOnlyList<HistoryDto>> HistoryAsync(string session) =>
+        (await Http.GetFromJsonAsync<List<HistoryDto>>($"/api/sessions/{session}/history", Json))!;
+
     public async Task<RunResponse> RunAsync(string session, string code)
     {
         var response = await Http.PostAsJsonAsync($"/api/sessions/{session}/run", new { code });

@@ -38,7 +38,7 @@ public sealed class SessionPageTests(BrowserFixture browser)
         await ConsoleAsync(page, "mv = memoryview(frame)");
         await Expect(badge).ToHaveTextAsync("1");
         await Expect(page.GetByTestId("view-row")).ToHaveCountAsync(1);
-        await Expect(page.GetByTestId("view-row")).ToContainTextAsync("<console:flow:");
+        await Expect(page.GetByTestId("view-row")).ToContainTextAsync("In [");
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "session-exported.png"), FullPage = true });
 
         await ConsoleAsync(page, "mv.release()");

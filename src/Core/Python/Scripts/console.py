@@ -17,11 +17,17 @@ _MAX_REPR = 100_000
 
 
 class _Capture(io.StringIO):
-    """A text stream that keeps at most `limit` characters, so a print loop cannot eat the memory."""
+    """A text stream that keeps at most `limit` characters, so a print loop cannot eat the memory.
 
-    def __init__(self, limit):
+    What it keeps also goes to `sink(name, text)`, which streams it to watchers while the
+    snippet runs (the run's answer has it all anyway).
+    """
+
+    def __init__(self, limit, name, sink):
         super().__init__()
         self._limit = limit
+        self._name = name
+        self._sink = sink
         self.truncated = False
 
     def write(self, s):
@@ -31,12 +37,16 @@ class _Capture(io.StringIO):
             return len(s)
         if len(s) > room:
             self.truncated = True
-        return super().write(s[:room])
+        kept = s[:room]
+        super().write(kept)
+        if kept and self._sink is not None:
+            self._sink(self._name, kept)
+        return len(s)
 
 
-def run(code, namespace, filename, output_limit):
+def run(code, namespace, filename, output_limit, sink=None):
     """Returns (ok, stdout, stderr, result repr or None, error tuple or None, duration ms)."""
-    out, err = _Capture(output_limit), _Capture(output_limit)
+    out, err = _Capture(output_limit, "stdout", sink), _Capture(output_limit, "stderr", sink)
     result = None
     error = None
     lines = code.splitlines(True)

@@ -12,9 +12,9 @@ public sealed record RunResponse(bool Ok, string Stdout, string Stderr, string? 
 }
 
 /// <summary>One entry of GET /api/sessions/{sid}/history: the result is the repr, or "Type: message" when the run failed.</summary>
-public sealed record HistoryDto(long N, string Code, bool Ok, string? Result, DateTimeOffset At)
+public sealed record HistoryDto(long N, string Code, bool Ok, string? Result, DateTimeOffset At, string? Output = null)
 {
-    public static HistoryDto From(Core.Sessions.HistoryEntry e) => new(e.N, e.Code, e.Ok, e.Result, e.At);
+    public static HistoryDto From(Core.Sessions.HistoryEntry e) => new(e.N, e.Code, e.Ok, e.Result, e.At, e.Output);
 }
 
 public sealed record RunError(string Type, string Message, string Traceback);
