@@ -34,9 +34,12 @@ public sealed class ByteMap
     public IReadOnlyList<MappedElement> Elements { get; }
     /// <summary>True when a budget ran out: some bytes that an element uses may show as unused.</summary>
     public bool Partial { get; }
+    /// <summary>Indices tried: the work done, which follows the window's elements, not the buffer's.</summary>
+    public int Visits { get; }
 
-    private ByteMap(long start, int length, int itemSize, List<MappedElement> elements, int[] element, int[] users, bool partial)
+    private ByteMap(long start, int length, int itemSize, List<MappedElement> elements, int[] element, int[] users, bool partial, int visits = 0)
     {
+        Visits = visits;
         Start = start;
         Length = length;
         ItemSize = itemSize;
@@ -138,7 +141,7 @@ public sealed class ByteMap
         }
 
         Visit(0, layout.Offset);
-        return new ByteMap(start, length, itemSize, elements, element, users, partial);
+        return new ByteMap(start, length, itemSize, elements, element, users, partial, visits);
     }
 
     /// <summary>

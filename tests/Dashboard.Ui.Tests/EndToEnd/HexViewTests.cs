@@ -133,6 +133,10 @@ public sealed class HexViewTests(BrowserFixture browser)
         var note = page.GetByTestId("hex-find-note");
         var selection = page.GetByTestId("hex-selection");
 
+        // The first search starts at the selection itself (byte 0), not after it.
+        await find.FillAsync("00 00");
+        await next.ClickAsync();
+        await Expect(note).ToHaveTextAsync("00 00 at 0 (0x0)");
         await find.FillAsync("de ad be ef");
         await next.ClickAsync();
         await Expect(selection).ToHaveTextAsync("selected [600000, 600004) · 4 bytes");
