@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Bufferscope.Core.Live;
 
 /// <summary>
@@ -32,19 +34,27 @@ public static class MemorySearch
     /// <summary>The first match lying wholly within [start, end).</summary>
     private static async Task<long?> FindInAsync(IWatchedBuffer buffer, ReadOnlyMemory<byte> pattern, long start, long end, CancellationToken cancellationToken)
     {
-        var chunk = new byte[(int)Math.Min(ChunkBytes, Math.Max(0, end - start))];
-        for (var at = start; end - at >= pattern.Length;)
+        if (end - start < pattern.Length)
+            return null;
+        var size = (int)Math.Min(ChunkBytes, end - start);
+        // Pooled: a search of a big buffer would otherwise put a fresh 1 MiB array on the large object heap each time.
+        var chunk = ArrayPool<byte>.Shared.Rent(size);
+        try
         {
-            var length = (int)Math.Min(chunk.Length, end - at);
-            var window = chunk.AsMemory(0, length);
-            await buffer.ReadAsync(at, window, cancellationToken).ConfigureAwait(false);
-            var found = window.Span.IndexOf(pattern.Span);
-            if (found >= 0)
-                return at + found;
-            if (at + length >= end)
-                break;
-            at += length - (pattern.Length - 1);
+            for (var at = start; end - at >= pattern.Length;)
+            {
+                var length = (int)Math.Min(size, end - at);
+                var window = chunk.AsMemory(0, length);
+                await buffer.ReadAsync(at, window, cancellationToken).ConfigureAwait(false);
+                var found = window.Span.IndexOf(pattern.Span);
+                if (found >= 0)
+                    return at + found;
+                if (at + length >= end)
+                    break;
+                at += length - (pattern.Length - 1);
+            }
+            return null;
         }
-        return null;
+        finally { ArrayPool<byte>.Shared.Return(chunk); }
     }
 }
