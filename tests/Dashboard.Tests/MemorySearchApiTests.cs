@@ -32,7 +32,7 @@ public sealed class MemorySearchApiTests(ServerFixture server)
     }
 
     [Fact]
-    public async Task Search_BadHexOrAnotherSessionsBuffer_IsRefusedWithWhy()
+    public async Task Search_BadHexAnotherSessionsBufferOrNoToken_IsRefused()
     {
         var s = await server.NewSessionAsync();
         var other = await server.NewSessionAsync();
@@ -44,5 +44,7 @@ public sealed class MemorySearchApiTests(ServerFixture server)
         var empty = await Http.GetAsync($"/api/sessions/{s.Id}/buffers/{b.Id}/memory/search", Ct);
         Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync($"/api/sessions/{other.Id}/buffers/{b.Id}/memory/search?bytes=00", Ct)).StatusCode);
+        using var anonymous = server.Server.Client(withToken: false);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/sessions/{s.Id}/buffers/{b.Id}/memory/search?bytes=00", Ct)).StatusCode);
     }
 }
