@@ -37,6 +37,8 @@ public interface IBufferscopeClient
 
     Task<byte[]> ReadMemoryAsync(string sessionId, long bufferId, long offset, int length, CancellationToken cancellationToken = default);
     Task WriteMemoryAsync(string sessionId, long bufferId, long offset, byte[] data, CancellationToken cancellationToken = default);
+    /// <summary>Where <paramref name="pattern"/> first occurs in the whole allocation at or after <paramref name="from"/>, wrapping to the start.</summary>
+    Task<MemorySearchDto> SearchMemoryAsync(string sessionId, long bufferId, byte[] pattern, long from, CancellationToken cancellationToken = default);
 
     Task<RunResponse> RunAsync(string sessionId, string code, CancellationToken cancellationToken = default);
     Task<bool> InterruptAsync(string sessionId, CancellationToken cancellationToken = default);

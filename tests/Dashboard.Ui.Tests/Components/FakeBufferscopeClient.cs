@@ -75,6 +75,8 @@ public sealed class FakeBufferscopeClient : IBufferscopeClient
     public Task FreeBufferAsync(string sessionId, long bufferId, CancellationToken cancellationToken = default) =>
         FreeFails is { } e ? Task.FromException(e) : Task.CompletedTask;
     public Task<byte[]> ReadMemoryAsync(string sessionId, long bufferId, long offset, int length, CancellationToken cancellationToken = default) => Task.FromResult(new byte[length]);
+    public Task<MemorySearchDto> SearchMemoryAsync(string sessionId, long bufferId, byte[] pattern, long from, CancellationToken cancellationToken = default) =>
+        Task.FromResult(new MemorySearchDto(null, false, 0));
     public Task WriteMemoryAsync(string sessionId, long bufferId, long offset, byte[] data, CancellationToken cancellationToken = default)
     {
         Writes.Add((bufferId, offset, data));
