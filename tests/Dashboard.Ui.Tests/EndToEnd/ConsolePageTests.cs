@@ -88,6 +88,8 @@ public sealed class ConsolePageTests(BrowserFixture browser)
         var inspector = (await page.GetByTestId("hex-view").BoundingBoxAsync())!;
         Assert.True(console.X >= inspector.X + inspector.Width, $"the console starts at x {console.X}, inside the memory view ({inspector.X} + {inspector.Width})");
         Assert.True(console.Y < 200, $"the console starts {console.Y} px down: under the form, out of the first screen");
+        // Beside the console the memory view still has room for 16 bytes a row.
+        await Expect(page.GetByTestId("hex-header").Locator(".hex-bytes span")).ToHaveCountAsync(16);
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "console-beside-1280.png") });
         var (_, phone) = await browser.OpenSessionWithFrameAsync("beside-phone", "frame = bufferscope.MemBuf([4, 8], 'B')", 390, 844);
         await phone.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "console-390.png"), FullPage = true });
