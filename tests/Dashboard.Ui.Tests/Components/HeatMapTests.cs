@@ -44,6 +44,6 @@ public sealed class HeatMapTests : ComponentTest
         // 1, then 10; at most one picture in between (one received while 10 was on its way in).
         Assert.InRange(drawn.Count, 2, 3);
         Assert.Equal(1, drawn[0]);
-        cut.WaitForAssertion(() => Assert.Equal("9", cut.Find("[data-testid=heatmap-max]").TextContent), Wait);
+        cut.WaitForAssertion(() => Assert.Equal("9.0", cut.Find("[data-testid=heatmap-max]").TextContent), Wait);
     }
 }
