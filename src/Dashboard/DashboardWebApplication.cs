@@ -58,13 +58,20 @@ public static class DashboardWebApplication
         // Binding failures (bad JSON, a query value that is not a number) become exceptions, so
         // they get the same problem+json answer as every other error.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddOpenApi();
+        // The document's title and description, as the API reference shows them (by default: the entry assembly's name).
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Bufferscope API";
+            document.Info.Description = ApiReference.Description;
+            return Task.CompletedTask;
+        }));
         services.AddSignalR().AddMessagePackProtocol();
         services.AddSingleton<RunRateLimit>();
         services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = options.Limits.MaxTransferBytes);
         // The dashboard: one client per circuit, connected to this server (or Bufferscope:Dashboard:ServerUrl).
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        services.AddSingleton(new Model.ReadmeDocument(AppContext.BaseDirectory));
         services.AddSingleton(sp => new Lazy<ServerEndpoint>(() => ServerEndpoint.Resolve(sp)));
         services.AddScoped<CircuitCredential>();
         services.AddScoped<IBufferscopeClient>(sp =>
@@ -96,7 +103,7 @@ public static class DashboardWebApplication
                 executable = python.Executable,
                 library = python.Library,
             },
-        })).AllowAnonymous(); // what run.sh waits on; says which interpreter, nothing of the sessions
+        })).AllowAnonymous().WithTags("Health"); // what run.sh waits on; says which interpreter, nothing of the sessions
         SessionsApi.Map(app);
         BuffersApi.Map(app);
         MemoryApi.Map(app);
@@ -104,6 +111,7 @@ public static class DashboardWebApplication
         StatusApi.Map(app);
         InterpretersApi.Map(app);
         app.MapOpenApi();
+        ApiReference.Map(app);
         app.MapHub<BufferHub>(BufferHub.Path);
         // The UI's assets (MudBlazor, blazor.web.js) come from a build manifest named after the
         // entry assembly (the server, or a Razor test host that references it); the server's own

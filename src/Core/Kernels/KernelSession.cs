@@ -18,6 +18,11 @@ internal sealed class KernelSession(SessionInfo info, string memoryDirectory, Py
     public ConcurrentDictionary<long, BufferMirror> Mirrors { get; } = new();
     /// <summary>The kernel's buffers as last described, kept from its events: what a restart binds again.</summary>
     public ConcurrentDictionary<long, Sessions.BufferDescriptor> Known { get; } = new();
+    /// <summary>
+    /// Each live buffer's export count, as its kernel's latest event says (every event carries the
+    /// count after it, in order): the session list's figure, with no call to a kernel that may be busy.
+    /// </summary>
+    public ConcurrentDictionary<long, int> Exports { get; } = new();
     /// <summary>Ids the kernel freed, so a descriptor fetched late is not remembered.</summary>
     public ConcurrentDictionary<long, byte> FreedIds { get; } = new();
     /// <summary>Runs in flight: busy while above zero.</summary>

@@ -226,6 +226,7 @@ public sealed class KernelSessions : IAsyncDisposable
             foreach (var mirror in session.Mirrors.Values)
                 mirror.Dispose();
             session.Mirrors.Clear();
+            session.Exports.Clear(); // every view went with the old kernel
             Interlocked.Exchange(ref session.Running, 0);
             return await StartAndRebindAsync(session).ConfigureAwait(false);
         }
@@ -292,6 +293,20 @@ public sealed class KernelSessions : IAsyncDisposable
     /// </summary>
     public IReadOnlyList<(SessionInfo Session, KernelStatus Kernel)> List() =>
         [.. _sessions.Values.OrderBy(s => s.Info.CreatedAt).Select(s => (s.Info, Status(s)))];
+
+    /// <summary>
+    /// Every session with its kernel's status and what it holds, oldest first, in one pass as
+    /// <see cref="List"/>. The counts come from the kernels' events, not a call to each kernel: a
+    /// list must not wait for a kernel that is busy or starting.
+    /// </summary>
+    public IReadOnlyList<(SessionInfo Session, KernelStatus Kernel, SessionCounts Counts)> Summaries() =>
+        [.. _sessions.Values.OrderBy(s => s.Info.CreatedAt).Select(s => (s.Info, Status(s), Counts(s)))];
+
+    /// <summary>The session's buffers and live exports now (<see cref="Summaries"/>).</summary>
+    public SessionCounts Counts(string sessionId) => Counts(Find(sessionId, touch: false));
+
+    private static SessionCounts Counts(KernelSession session) =>
+        new(session.Known.Count, session.Exports.Values.Sum());
 
     public SessionInfo Get(string sessionId) => Find(sessionId).Info;
 
@@ -663,6 +678,11 @@ public sealed class KernelSessions : IAsyncDisposable
         {
             if (e.BufferId is { } id)
             {
+                if (e.Kind == BufferEventKind.BufferFreed)
+                    session.Exports.TryRemove(id, out _);
+                else if (e.Exports is { } exports && !session.Kernel.Exited.IsCompleted)
+                    session.Exports[id] = exports; // a dead kernel's late batch must not bring its views back
+
                 if (session.Mirrors.TryGetValue(id, out var mirror))
                 {
                     mirror.Apply(e);
@@ -701,6 +721,7 @@ public sealed class KernelSessions : IAsyncDisposable
         if (session.Kernel != kernel)
             return;
         session.LastExit = exit;
+        session.Exports.Clear(); // a dead kernel's views are gone; its buffers stay listed
         foreach (var mirror in session.Mirrors.Values)
             mirror.KernelGone();
         if (!session.Deleted)

@@ -4,3 +4,6 @@ namespace Bufferscope.Core.Kernels;
 public sealed record KernelStatus(string State, int? Pid, KernelPython? Python, KernelExit? LastExit);
 
 public sealed record KernelPython(string Version, string Executable);
+
+/// <summary>What a session holds now: its buffers (those of a dead kernel too, as they were) and their live exports, summed.</summary>
+public sealed record SessionCounts(int Buffers, int Exports);

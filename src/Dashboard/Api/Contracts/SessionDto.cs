@@ -3,9 +3,14 @@ using Bufferscope.Core.Sessions;
 
 namespace Bufferscope.Dashboard.Api.Contracts;
 
-public sealed record SessionDto(string Id, string Name, DateTimeOffset CreatedAt, KernelDto? Kernel = null)
+/// <summary>
+/// A session: its kernel, and on the sessions API (not the hub's snapshot, which lists the buffers
+/// themselves) how many buffers it has and how many live exports they have between them.
+/// </summary>
+public sealed record SessionDto(string Id, string Name, DateTimeOffset CreatedAt, KernelDto? Kernel = null, int? Buffers = null, int? Exports = null)
 {
-    public static SessionDto From(SessionInfo s, KernelStatus? kernel = null) => new(s.Id, s.Name, s.CreatedAt, kernel is null ? null : KernelDto.From(kernel));
+    public static SessionDto From(SessionInfo s, KernelStatus? kernel = null, SessionCounts? counts = null) =>
+        new(s.Id, s.Name, s.CreatedAt, kernel is null ? null : KernelDto.From(kernel), counts?.Buffers, counts?.Exports);
 }
 
 /// <summary>POST /api/sessions: a name, and the interpreter's path (one GET /api/interpreters lists; null: the default).</summary>
