@@ -92,6 +92,7 @@ public static class DashboardWebApplication
         app.UseStaticFiles();
         app.UseRouting();
         app.UseSignIn();
+        app.RequireTokenUnder(ApiReference.Path);
         app.UseAntiforgery();
 
         app.MapGet(HostCheck.HealthPath, (PythonInstallation python) => Results.Json(new

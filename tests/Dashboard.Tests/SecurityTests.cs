@@ -25,6 +25,9 @@ public sealed class SecurityTests(ServerFixture server)
         { "POST", "/hubs/buffers/negotiate?negotiateVersion=1" },
         { "POST", "/_blazor/negotiate?negotiateVersion=1" },
         { "GET", "/openapi/v1.json" },
+        { "GET", "/scalar/v1" },
+        // Scalar.AspNetCore maps its script as anonymous; the server asks for the token all the same.
+        { "GET", "/scalar/scalar.js" },
         { "GET", "/_content/MudBlazor/MudBlazor.min.css" },
     };
 

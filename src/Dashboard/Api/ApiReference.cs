@@ -7,8 +7,9 @@ namespace Bufferscope.Dashboard.Api;
 /// <see cref="Path"/>. It must work with no internet (a lab machine, CI): Scalar.AspNetCore serves
 /// its script from the package itself (embedded, under <see cref="Path"/>), and what it would
 /// fetch from elsewhere by default is off: its fonts' CDN, telemetry, and the AI agent and MCP
-/// features that talk to scalar.com. Its endpoints sit behind the same token as the API, so a
-/// signed-in browser sees it and nobody else; its "try it" calls are same-origin, with that
+/// features that talk to scalar.com. It sits behind the same token as the API, its script and
+/// icon too (the package maps those as anonymous: <see cref="Security.SecurityServices.RequireTokenUnder"/>),
+/// so a signed-in browser sees it and nobody else; its "try it" calls are same-origin, with that
 /// browser's ticket.
 /// </summary>
 public static class ApiReference

@@ -96,6 +96,22 @@ public static class SecurityServices
             app.Logger.LogWarning("Bufferscope:RequireToken is false: anyone who can reach 127.0.0.1 on this machine (every local user, and any program they run) can run code as {User}", Environment.UserName);
     }
 
+    /// <summary>
+    /// The token under <paramref name="prefix"/> even for endpoints a package maps as anonymous
+    /// (Scalar's script and icon): after authentication, so that the rule stays "every path but
+    /// /healthz and the root static files needs the token", and a refusal reads as every other one.
+    /// </summary>
+    public static void RequireTokenUnder(this WebApplication app, PathString prefix) =>
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments(prefix) && context.User.Identity?.IsAuthenticated != true)
+            {
+                await SignInPage.RefuseAsync(context, null);
+                return;
+            }
+            await next(context);
+        });
+
     /// <summary>Where Kestrel is told to listen: <c>urls</c> (--urls, ASPNETCORE_URLS, Urls) and Kestrel:Endpoints.</summary>
     public static IReadOnlyList<string> ConfiguredUrls(IConfiguration configuration)
     {

@@ -127,6 +127,7 @@ public sealed class LandingPageTests(BrowserFixture browser)
         using var anonymous = browser.Server.Client(withToken: false);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/openapi/v1.json", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/scalar/v1", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/scalar/scalar.js", Ct)).StatusCode);
     }
 
     [Fact]
