@@ -101,6 +101,19 @@ public sealed class BrowserFixture : IAsyncLifetime
         return (session, page);
     }
 
+    /// <summary>
+    /// Selects buffer <paramref name="name"/> in the session page's list. Below 1100 px the list
+    /// shows the selected buffer only: "Show all" opens it first, as a person would.
+    /// </summary>
+    public static async Task PickBufferAsync(IPage page, string name)
+    {
+        var row = page.GetByTestId($"buffer-{name}");
+        await Assertions.Expect(row).ToBeAttachedAsync();
+        if (!await row.IsVisibleAsync())
+            await page.GetByTestId("buffers-toggle").ClickAsync();
+        await row.ClickAsync();
+    }
+
     public async Task<SessionDto> NewSessionAsync(string name)
     {
         var response = await Http.PostAsJsonAsync("/api/sessions", new { name });

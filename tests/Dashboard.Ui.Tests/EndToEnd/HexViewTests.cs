@@ -231,7 +231,7 @@ public sealed class HexViewTests(BrowserFixture browser)
             var page = await browser.OpenSessionAsync(session.Id, width, height);
             foreach (var (name, hovered, element) in new[] { ("c", 8L, "[0, 1]"), ("fortran", 8L, "[1, 0]"), ("negative", 0L, "[3, 0]") })
             {
-                await page.GetByTestId($"buffer-{name}").ClickAsync();
+                await BrowserFixture.PickBufferAsync(page, name);
                 await Expect(page.Locator("h2", new() { HasText = $"Memory of {name}" })).ToBeVisibleAsync();
                 await Expect(Byte(page, 0)).Not.ToHaveTextAsync("··");
                 // Scroll first and hover after: a screenshot that scrolled would move the bytes under the pointer.

@@ -49,8 +49,7 @@ public sealed class PhoneLayoutTests(BrowserFixture browser)
 
         // Every buffer is one tap away; picking one shows its memory, still on the first screen.
         await Expect(page.GetByTestId("buffer-b4")).ToBeHiddenAsync();
-        await page.GetByTestId("buffers-toggle").ClickAsync();
-        await page.GetByTestId("buffer-b4").ClickAsync();
+        await BrowserFixture.PickBufferAsync(page, "b4");
         await Expect(page.GetByTestId("inspector").Locator("h2")).ToHaveTextAsync("Memory of b4");
         await Expect(page.GetByTestId("buffer-b6")).ToBeHiddenAsync();
         await ExpectOnFirstScreenAsync(page, "hex-view");
