@@ -25,8 +25,8 @@ public sealed class OriginTests(CoreFixture fixture)
         [keep.append(memoryview(b)) or expected.append(here()) for _ in range(2)]
         t = threading.Thread(target=f); t.start(); t.join()
         keep.append(memoryview(b)); expected.append(here())
-        got = [int(v['origin'].rsplit(':', 1)[1]) for v in b.views]
-        files = {v['origin'].rsplit(':', 1)[0] for v in b.views}
+        got = [int(v['origin'].rsplit(', line ', 1)[1]) for v in b.views]
+        files = {v['origin'].rsplit(', line ', 1)[0] for v in b.views}
         got == expected, len(got), files
         """;
 
