@@ -121,6 +121,16 @@ public sealed class BrowserFixture : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<SessionDto>(Json))!;
     }
 
+    /// <summary>Runs <paramref name="code"/> in the page's console and waits for its answer: its prompt shows and "running…" is gone.</summary>
+    public static async Task ConsoleAsync(IPage page, string code)
+    {
+        var runs = await page.Locator(".out-code").CountAsync();
+        await page.GetByTestId("console-input").FillAsync(code);
+        await page.GetByTestId("console-run").ClickAsync();
+        await Assertions.Expect(page.Locator(".out-code")).ToHaveCountAsync(runs + 1);
+        await Assertions.Expect(page.GetByTestId("console-output")).Not.ToContainTextAsync("running…");
+    }
+
     /// <summary>The session's console runs, as the API keeps them (the last is the newest).</summary>
     public async Task<IReadOnlyList<HistoryDto>> HistoryAsync(string session) =>
         (await Http.GetFromJsonAsync<List<HistoryDto>>($"/api/sessions/{session}/history", Json))!;

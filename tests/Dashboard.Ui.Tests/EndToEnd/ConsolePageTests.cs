@@ -6,15 +6,6 @@ namespace Bufferscope.Dashboard.Ui.Tests.EndToEnd;
 /// <summary>The console as Jupyter's users expect it, in the real browser against the real server and kernels.</summary>
 public sealed class ConsolePageTests(BrowserFixture browser)
 {
-    private static async Task ConsoleAsync(IPage page, string code)
-    {
-        var runs = await page.Locator(".out-code").CountAsync();
-        await page.GetByTestId("console-input").FillAsync(code);
-        await page.GetByTestId("console-run").ClickAsync();
-        await Expect(page.Locator(".out-code")).ToHaveCountAsync(runs + 1);
-        await Expect(page.GetByTestId("console-output")).Not.ToContainTextAsync("running…");
-    }
-
     /// <summary>The console output's text, for checks of several parts at one moment.</summary>
     private const string OutputText = "() => document.querySelector('[data-testid=console-output]').textContent";
 
@@ -45,7 +36,7 @@ public sealed class ConsolePageTests(BrowserFixture browser)
     public async Task ViewOrigins_NameTheConsoleCell_AndTheTranscriptSurvivesAReload()
     {
         var (session, page) = await browser.OpenSessionWithFrameAsync("origins", "frame = bufferscope.MemBuf([4, 8], 'B')");
-        await ConsoleAsync(page, "print('made a view')\nmv = memoryview(frame)\nlen(mv)");
+        await BrowserFixture.ConsoleAsync(page, "print('made a view')\nmv = memoryview(frame)\nlen(mv)");
         var n = (await browser.HistoryAsync(session.Id))[^1].N;
         // The line a user can find above: In [n], line 2, where it was <console:origins:2>:2.
         await Expect(page.GetByTestId("view-row")).ToContainTextAsync($"In [{n}], line 2");
@@ -55,7 +46,7 @@ public sealed class ConsolePageTests(BrowserFixture browser)
         await Expect(page.GetByTestId("console-output")).ToContainTextAsync($"In [{n}]: print('made a view')");
         await Expect(page.GetByTestId("console-output")).ToContainTextAsync("made a view\n");
         await Expect(page.GetByTestId("console-output")).ToContainTextAsync($"Out [{n}]: 4");
-        await ConsoleAsync(page, "mv.release()");
+        await BrowserFixture.ConsoleAsync(page, "mv.release()");
     }
 
     [Fact]
@@ -69,13 +60,13 @@ public sealed class ConsolePageTests(BrowserFixture browser)
         await Expect(page.GetByTestId("console-output")).ToContainTextAsync("KeyboardInterrupt: interrupted");
         await Expect(page.GetByTestId("console-kernel")).ToHaveTextAsync("idle");
 
-        await ConsoleAsync(page, "import ctypes\nctypes.string_at(0)");
+        await BrowserFixture.ConsoleAsync(page, "import ctypes\nctypes.string_at(0)");
         await Expect(page.GetByTestId("console-kernel")).ToHaveTextAsync("dead");
         await Expect(page.Locator(".kernel-dot-dead")).ToBeVisibleAsync();
         await page.GetByTestId("kernel-restart").ClickAsync();
         await Expect(page.GetByTestId("console-kernel")).ToHaveTextAsync("idle");
         await Expect(page.GetByTestId("kernel-message")).ToContainTextAsync("kernel restarted: 1 buffer bound again");
-        await ConsoleAsync(page, "len(bytes(frame))");
+        await BrowserFixture.ConsoleAsync(page, "len(bytes(frame))");
         await Expect(page.GetByTestId("console-output")).ToContainTextAsync("]: 32");
         Assert.Equal("32", (await browser.RunAsync(session.Id, "len(bytes(frame))")).Result);
     }

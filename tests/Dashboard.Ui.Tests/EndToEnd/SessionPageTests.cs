@@ -8,16 +8,6 @@ public sealed class SessionPageTests(BrowserFixture browser)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task ConsoleAsync(IPage page, string code)
-    {
-        var runs = await page.Locator(".out-code").CountAsync();
-        await page.GetByTestId("console-input").FillAsync(code);
-        await page.GetByTestId("console-run").ClickAsync();
-        // Wait for this run's answer: its prompt shows and "running…" is gone.
-        await Expect(page.Locator(".out-code")).ToHaveCountAsync(runs + 1);
-        await Expect(page.GetByTestId("console-output")).Not.ToContainTextAsync("running…");
-    }
-
     [Fact]
     public async Task CreateThroughForm_ThenMemoryview_BadgeGoesZeroOneZeroAndViewAppears()
     {
@@ -35,13 +25,13 @@ public sealed class SessionPageTests(BrowserFixture browser)
         await Expect(page.GetByTestId("hex-view")).ToContainTextAsync("00000000");
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "session-created.png"), FullPage = true });
 
-        await ConsoleAsync(page, "mv = memoryview(frame)");
+        await BrowserFixture.ConsoleAsync(page, "mv = memoryview(frame)");
         await Expect(badge).ToHaveTextAsync("1");
         await Expect(page.GetByTestId("view-row")).ToHaveCountAsync(1);
         await Expect(page.GetByTestId("view-row")).ToContainTextAsync("In [");
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "session-exported.png"), FullPage = true });
 
-        await ConsoleAsync(page, "mv.release()");
+        await BrowserFixture.ConsoleAsync(page, "mv.release()");
         await Expect(badge).ToHaveTextAsync("0");
         await Expect(page.GetByTestId("view-row")).ToHaveCountAsync(0);
     }
@@ -59,7 +49,7 @@ public sealed class SessionPageTests(BrowserFixture browser)
         var (session, page) = await SessionWithFrameAsync("numpy");
         var firstByte = page.GetByTestId("hex-view").Locator("[data-at='0']");
         await Expect(firstByte).ToHaveTextAsync("00");
-        await ConsoleAsync(page, "import numpy as np\na = np.frombuffer(frame, dtype=np.uint8)\na[0] = 0xab\na[9] = 0x5c\ndel a");
+        await BrowserFixture.ConsoleAsync(page, "import numpy as np\na = np.frombuffer(frame, dtype=np.uint8)\na[0] = 0xab\na[9] = 0x5c\ndel a");
         await Expect(firstByte).ToHaveTextAsync("ab");
         await Expect(page.GetByTestId("hex-view").Locator("[data-at='9']")).ToHaveTextAsync("5c");
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "session-numpy-write.png") });
@@ -69,14 +59,14 @@ public sealed class SessionPageTests(BrowserFixture browser)
     public async Task Free_WhileExported_IsExplained()
     {
         var (session, page) = await SessionWithFrameAsync("free");
-        await ConsoleAsync(page, "mv = memoryview(frame)");
+        await BrowserFixture.ConsoleAsync(page, "mv = memoryview(frame)");
         await Expect(page.GetByTestId("exports-frame")).ToHaveTextAsync("1");
         await page.GetByTestId("free-frame").ClickAsync();
         var why = page.GetByTestId("free-blocked");
         await Expect(why).ToContainTextAsync("1 export is still live");
         await Expect(why).ToContainTextAsync("Release them first");
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "session-free-refused.png") });
-        await ConsoleAsync(page, "mv.release()");
+        await BrowserFixture.ConsoleAsync(page, "mv.release()");
         await page.GetByTestId("free-frame").ClickAsync();
         await Expect(page.GetByTestId("buffer-frame")).ToHaveCountAsync(0);
     }
@@ -85,7 +75,7 @@ public sealed class SessionPageTests(BrowserFixture browser)
     public async Task Phone_390Wide_PageDoesNotScrollSideways()
     {
         var (session, page) = await SessionWithFrameAsync("phone", 390, 844);
-        await ConsoleAsync(page, "mv = memoryview(frame)");
+        await BrowserFixture.ConsoleAsync(page, "mv = memoryview(frame)");
         await Expect(page.GetByTestId("view-row")).ToHaveCountAsync(1);
         var scrollWidth = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "session-phone.png"), FullPage = true });
@@ -98,7 +88,7 @@ public sealed class SessionPageTests(BrowserFixture browser)
         var (session, page) = await SessionWithFrameAsync("crashy");
         await Expect(page.GetByTestId("kernel-state")).ToContainTextAsync("kernel idle");
 
-        await ConsoleAsync(page, "import ctypes\nctypes.string_at(0)");
+        await BrowserFixture.ConsoleAsync(page, "import ctypes\nctypes.string_at(0)");
 
         await Expect(page.GetByTestId("kernel-died")).ToContainTextAsync("kernel died: SIGSEGV (signal 11)");
         await Expect(page.GetByTestId("console-output")).ToContainTextAsync("KernelDied");
