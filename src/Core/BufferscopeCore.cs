@@ -21,6 +21,8 @@ public sealed class BufferscopeCore
     public ExporterFactory Factory { get; }
     public EventFeed Events { get; }
     public SessionManager Sessions { get; }
+    /// <summary>Runs check cases in this process's sessions.</summary>
+    public Checks.CaseRunner Checks { get; }
     public BufferscopeOptions Options { get; }
 
     private BufferscopeCore(BufferscopeOptions options)
@@ -32,6 +34,7 @@ public sealed class BufferscopeCore
         Factory = new ExporterFactory(Budget, Exporters);
         Events = new EventFeed(options.FrameInterval);
         Sessions = new SessionManager(Python, Factory, Exporters, Events, options);
+        Checks = new Checks.CaseRunner(Python, Sessions, Budget);
 
         Factory.OnChanged = Events.Enlist;
         Factory.Created += e => Events.Publish(BufferEvent.Created(e));

@@ -36,6 +36,13 @@ internal static unsafe class PyConvert
         return Encoding.UTF8.GetString(utf8, checked((int)size));
     }
 
+    /// <summary>The text of a new reference to a str, which is released.</summary>
+    public static string ToStringAndRelease(nint str)
+    {
+        try { return ToString(str); }
+        finally { Interop.Py_DecRef(str); }
+    }
+
     /// <summary>str(o), never throwing: used while describing errors.</summary>
     public static string Str(nint o)
     {

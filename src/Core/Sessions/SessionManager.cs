@@ -100,6 +100,9 @@ public sealed class SessionManager
         }).ConfigureAwait(false);
     }
 
+    /// <summary>The session's namespace (borrowed), for code the server runs in it (a check's target). Python thread.</summary>
+    internal nint GlobalsOf(string sessionId) => Find(sessionId).Globals.Pointer;
+
     private Session Find(string sessionId) =>
         _sessions.TryGetValue(sessionId ?? "", out var s) ? s : throw new NotFoundException($"no session with id '{sessionId}'");
 
