@@ -46,6 +46,7 @@ public static class DashboardWebApplication
             sessions.StoreFailed += e => log.LogError("Could not write to the session store ({Path}): {Error}. What a server restart brings back is now behind.", options.DataDirectoryPath, e.Message);
             return sessions;
         });
+        services.AddSingleton(sp => new Bufferscope.Core.Checks.CheckService(sp.GetRequiredService<KernelSessions>(), options));
         builder.AddBufferscopeSecurity(options);
         // The key ring is kept in the data directory, 0700, as a notebook server keeps its cookie
         // secret; Data Protection's warning that it is not encrypted at rest says only that.
@@ -109,6 +110,7 @@ public static class DashboardWebApplication
         BuffersApi.Map(app);
         MemoryApi.Map(app);
         ConsoleApi.Map(app);
+        ChecksApi.Map(app);
         StatusApi.Map(app);
         InterpretersApi.Map(app);
         app.MapOpenApi();

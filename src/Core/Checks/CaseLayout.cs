@@ -14,7 +14,9 @@ public sealed record CaseLayout(string Format, long[] Shape, long[] Strides, lon
     /// <summary>Validated as any buffer's layout is; throws <see cref="BufferSpecException"/> when it is not one.</summary>
     public BufferLayout ToBufferLayout() => BufferLayout.Create(StructFormat.Parse(Format), Shape, "C", Strides, Offset);
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public int Rank => Shape.Length;
+    [System.Text.Json.Serialization.JsonIgnore]
     public long Count => Shape.Aggregate(1L, (a, b) => a * b);
 
     /// <summary>The C-contiguous layout of <paramref name="shape"/>, at offset 0.</summary>
@@ -31,21 +33,22 @@ public sealed record CaseLayout(string Format, long[] Shape, long[] Strides, lon
     /// </summary>
     public string Repro(string? dataHex)
     {
-        var layout = ToBufferLayout();
+        var itemSize = StructFormat.Parse(Format).ItemSize;
         var text = new StringBuilder("bufferscope.MemBuf(shape=").Append(BufferLayout.Show(Shape))
             .Append(", format=\"").Append(Format).Append('"');
-        if (layout.Order == "F" && Rank > 1 && Offset == 0)
+        if (Offset == 0 && Strides.SequenceEqual(BufferLayout.ContiguousStrides(Shape, itemSize, false))) { }
+        else if (Offset == 0 && Strides.SequenceEqual(BufferLayout.ContiguousStrides(Shape, itemSize, true)))
             text.Append(", order=\"F\"");
-        else if (layout.Order != "C" || Offset != 0)
+        else
         {
-            if (!(layout.Order == "C" && Strides.SequenceEqual(BufferLayout.ContiguousStrides(Shape, layout.ItemSize, false))))
-                text.Append(", strides=").Append(BufferLayout.Show(Strides));
+            text.Append(", strides=").Append(BufferLayout.Show(Strides));
             if (Offset != 0)
                 text.Append(", offset=").Append(Offset.ToString(CultureInfo.InvariantCulture));
         }
         if (Readonly)
             text.Append(", readonly=True");
-        if (dataHex is { Length: > 0 })
+        // Zeros are what a new MemBuf holds anyway.
+        if (dataHex is { Length: > 0 } && dataHex.Any(c => c != '0'))
             text.Append(", data=bytes.fromhex(\"").Append(dataHex).Append("\")");
         return text.Append(')').ToString();
     }

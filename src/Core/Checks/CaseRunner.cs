@@ -33,15 +33,18 @@ public sealed class CaseRunner
     internal CaseRunner(PythonRuntime python, SessionManager sessions, MemoryBudget budget) =>
         (_python, _sessions, _budget) = (python, sessions, budget);
 
-    /// <summary>Resolves the target (and the reference) in the session; answers with the target's repr, or throws <see cref="CheckTargetException"/> saying why not.</summary>
+    /// <summary>Resolves the target (and the reference) in the session; answers with the target's repr, or throws <see cref="BufferSpecException"/> for "target" or "reference" saying why not, as Python did.</summary>
     public Task<string> PrepareAsync(string sessionId, string target, string? reference) => _python.RunAsync(() =>
     {
         Install();
         var globals = _sessions.GlobalsOf(sessionId);
         var targetText = PyConvert.FromString(target);
         var referenceText = reference is null ? Builtins.NewNone() : PyConvert.FromString(reference);
-        try { return PyConvert.ToStringAndRelease(PyConvert.Call(_prepare, globals, targetText, referenceText)); }
-        catch (PythonException e) { throw new CheckTargetException($"{e.PythonType}: {e.PythonMessage}"); }
+        try
+        {
+            var answer = JsonSerializer.Deserialize<Prepared>(PyConvert.ToStringAndRelease(PyConvert.Call(_prepare, globals, targetText, referenceText)), s_json)!;
+            return answer.Repr ?? throw new BufferSpecException(answer.Parameter ?? "target", answer.Message ?? "does not name a callable");
+        }
         finally
         {
             Interop.Py_DecRef(targetText);
@@ -56,7 +59,7 @@ public sealed class CaseRunner
     public Task<IReadOnlyList<CaseResult>> RunAsync(IReadOnlyList<CheckCase> cases, string? progressPath, TimeSpan caseTimeout, TimeSpan budget)
     {
         if (_runCase == 0)
-            throw new CheckTargetException("no check is prepared in this kernel: prepare its target first");
+            throw new BufferSpecException("target", "no check is prepared in this kernel: prepare its target first");
         return _python.RunAsync<IReadOnlyList<CaseResult>>(() =>
         {
             using var progress = progressPath is null ? null : new CheckProgress(progressPath, create: false);
@@ -82,7 +85,7 @@ public sealed class CaseRunner
         var json = JsonSerializer.Serialize(new
         {
             format = c.Layout.Format, shape = c.Layout.Shape, strides = c.Layout.Strides, offset = c.Layout.Offset,
-            @readonly = c.Layout.Readonly, size = layout.RequiredBytes,
+            @readonly = c.Layout.Readonly, size = layout.RequiredBytes, dataOnly = c.DataOnly,
         });
         // Negative: never one of the console's run tokens.
         var token = -Interlocked.Increment(ref _tokens);
@@ -115,6 +118,8 @@ public sealed class CaseRunner
             _python.EndRun();
         }
     }
+
+    private sealed record Prepared(string? Repr, string? Parameter, string? Message);
 
     private sealed record Judged(string Kind, string? Expected, string? Got, string? Detail, string? Data);
 

@@ -5,7 +5,7 @@ namespace Bufferscope.Core.Checks;
 /// <summary>
 /// The simpler layouts to try in place of one that fails, simplest first: a lower rank, smaller
 /// extents, C then Fortran order, strides made positive, no offset beyond what negative strides
-/// need, native byte order, then 'B' items. The checker keeps the first that fails the same way and
+/// need, native byte order, then writable memory, then 'B' items. The checker keeps the first that fails the same way and
 /// asks again, until none does: what is left is the smallest case it found.
 /// </summary>
 public static class Shrinker
@@ -36,11 +36,16 @@ public static class Shrinker
         var itemSize = StructFormat.Parse(c.Format).ItemSize;
         yield return c with { Strides = BufferLayout.ContiguousStrides(c.Shape, itemSize, false), Offset = extra };
         yield return c with { Strides = BufferLayout.ContiguousStrides(c.Shape, itemSize, true), Offset = extra };
+        // The same directions with no gaps: C-order magnitudes, each stride's own sign.
+        var compact = BufferLayout.ContiguousStrides(c.Shape, itemSize, false);
+        yield return Rebase(c with { Strides = [.. compact.Select((s, i) => c.Strides[i] < 0 ? -s : s)] }, extra);
         for (var i = 0; i < c.Rank; i++)
             if (c.Strides[i] < 0)
                 yield return Rebase(c with { Strides = With(c.Strides, i, -c.Strides[i]) }, extra);
         if (extra != 0)
             yield return Rebase(c, 0);
+        if (c.Readonly)
+            yield return c with { Readonly = false };
         var format = StructFormat.Parse(c.Format);
         if (format.ByteOrder != '@' && StructFormat.Parse(format.Code.ToString()).ItemSize == itemSize)
             yield return c with { Format = format.Code.ToString() };

@@ -50,6 +50,15 @@ public partial interface IKernel
 
     Task WriteMemoryAsync(long bufferId, long offset, byte[] data, CancellationToken cancellationToken);
 
+    /// <summary>Resolves a check's target (and reference) in the session's namespace, for the <see cref="RunCasesAsync"/> that follow: the target's repr.</summary>
+    Task<string> PrepareCheckAsync(string target, string? reference, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs check cases in order until done or <paramref name="budgetMs"/> has passed, writing each
+    /// one's index to <paramref name="progressPath"/> first (see <see cref="Checks.CheckProgress"/>).
+    /// </summary>
+    Task<IReadOnlyList<Checks.CaseResult>> RunCasesAsync(IReadOnlyList<Checks.CheckCase> cases, string? progressPath, int caseTimeoutMs, int budgetMs, CancellationToken cancellationToken);
+
     /// <summary>Finishes queued work, finalises Python and ends the process.</summary>
     Task ShutdownAsync(CancellationToken cancellationToken);
 }

@@ -32,6 +32,8 @@ internal sealed class KernelSession(SessionInfo info, string memoryDirectory, Py
     public Task Ready { get; set; } = Task.CompletedTask;
     /// <summary>The number of its latest console run (history's n).</summary>
     public long LastRun;
+    /// <summary><see cref="LastRun"/> when its kernel started: the runs after it made the namespace a check kernel is set up as.</summary>
+    public long KernelFromRun;
     public KernelExit? LastExit;
     public SemaphoreSlim MirrorLock { get; } = new(1, 1);
     public volatile bool Deleted;

@@ -173,11 +173,48 @@ public sealed class KernelSessions : IAsyncDisposable
         }
         finally { _pool.Refill(); }
         session.Ordinal = ordinal;
+        session.KernelFromRun = Interlocked.Read(ref session.LastRun);
         session.Kernel = kernel;
         kernel.Changed += batch => OnChanged(session, batch);
         _ = kernel.Exited.ContinueWith(exit => OnKernelExited(session, kernel, exit.Result), TaskScheduler.Default);
         if (!session.Restarting)
             StateChanged(session); // a restart tells once, when it is done
+    }
+
+    /// <summary>Where sessions' memory files are (tmpfs): a check's progress file goes there too.</summary>
+    public string MemoryDirectory => _memoryDirectory;
+
+    /// <summary>
+    /// A kernel for a check on the session, apart from the session's own, so the code under test
+    /// can crash or hang without harm: on the session's interpreter, with a scratch session set up
+    /// by running again the console runs that succeeded since the session's kernel started (what
+    /// made its namespace; their output is dropped, a run failing now is passed over). Its buffers
+    /// are its own: nothing of it reaches the session's events.
+    /// </summary>
+    public async Task<IKernelHandle> StartCheckKernelAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var session = Find(sessionId, touch: false);
+        var from = session.KernelFromRun;
+        var setup = (await _store.HistoryAsync(session.Id, MaxHistory).ConfigureAwait(false)).Where(r => r.Ok && r.N > from).ToList();
+        var kernel = session.Python == Interpreters.Default
+            ? await _pool.TakeAsync().ConfigureAwait(false)
+            : await _launcher.StartAsync(session.Python.Executable, cancellationToken).ConfigureAwait(false);
+        _pool.Refill();
+        try
+        {
+            await kernel.Kernel.OpenSessionAsync($"check-{Guid.NewGuid():n}", $"check of {session.Info.Name}", null, 0, cancellationToken).ConfigureAwait(false);
+            foreach (var run in setup)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                await kernel.RunAsync(run.Code, run.N, _options.Python.RunTimeout, _options.Kernels.KillGrace, cancellationToken).ConfigureAwait(false);
+            }
+            return kernel;
+        }
+        catch
+        {
+            await kernel.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>The session's kernel now: what the session descriptor and kernelStateChanged carry.</summary>

@@ -23,6 +23,8 @@ public sealed record BufferEvent(
     public Sessions.ConsoleResult? Run { get; init; }
     /// <summary>For <see cref="BufferEventKind.ConsoleOutput"/>: what the running snippet wrote.</summary>
     public Sessions.ConsoleOutput? Output { get; init; }
+    /// <summary>For <see cref="BufferEventKind.CheckProgressed"/>: the check's progress.</summary>
+    public Checks.CheckProgressed? Check { get; init; }
     /// <summary>For <see cref="BufferEventKind.MemoryWritten"/>: the bytes written.</summary>
     public long? Offset { get; init; }
     public long? Length { get; init; }

@@ -12,4 +12,6 @@ public enum BufferEventKind
     KernelStateChanged,
     /// <summary>Output of a run still running (<see cref="BufferEvent.Output"/>).</summary>
     ConsoleOutput,
+    /// <summary>A check on the session went on or ended (<see cref="BufferEvent.Check"/>).</summary>
+    CheckProgressed,
 }

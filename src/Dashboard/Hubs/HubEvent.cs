@@ -8,7 +8,7 @@ namespace Bufferscope.Dashboard.Hubs;
 /// <summary>
 /// One change, as the Events stream sends it. kind: bufferCreated, bufferFreed, exportAcquired,
 /// exportReleased, memoryWritten, consoleRan, kernelStateChanged (with kernel), consoleOutput (with output: what a
-/// run still running wrote, a few times a second). bufferCreated carries the buffer's
+/// run still running wrote, a few times a second), checkProgressed (with check: a check's counts so far, at most ten times a second). bufferCreated carries the buffer's
 /// descriptor, and comes again (same id) when a MemBuf made in Python takes its name. exports is the live count right after it;
 /// coalesced above 1 means so many exports within one frame, too fast to send one by one.
 /// </summary>
@@ -28,7 +28,8 @@ public sealed record HubEvent(
     [property: Key("run")] HubRun? Run,
     [property: Key("kernel")] KernelDto? Kernel = null,
     [property: Key("buffer")] BufferDto? Buffer = null,
-    [property: Key("output")] HubOutput? Output = null)
+    [property: Key("output")] HubOutput? Output = null,
+    [property: Key("check")] HubCheck? Check = null)
 {
     public static HubEvent From(BufferEvent e) => new(
         JsonNamingPolicy.CamelCase.ConvertName(e.Kind.ToString()), e.SessionId, e.BufferId, e.Exports,
@@ -36,7 +37,8 @@ public sealed record HubEvent(
         e.Run is null ? null : new HubRun(e.Run.Ok, e.Run.DurationMs, e.Run.TimedOut, e.Run.Error?.Type),
         e.Kernel is null ? null : KernelDto.From(e.Kernel),
         e.Buffer is null ? null : BufferDto.From(e.Buffer),
-        e.Output is null ? null : new HubOutput(e.Output.N, e.Output.Stream, e.Output.Text));
+        e.Output is null ? null : new HubOutput(e.Output.N, e.Output.Stream, e.Output.Text),
+        e.Check is null ? null : new HubCheck(e.Check.Id, e.Check.State, e.Check.Total, e.Check.Done, e.Check.Counts, e.Check.Findings));
 }
 
 /// <summary>How a console run ended, for the timeline (the output itself is in the run's HTTP answer).</summary>
@@ -53,3 +55,13 @@ public sealed record HubOutput(
     [property: Key("n")] long N,
     [property: Key("stream")] string Stream,
     [property: Key("text")] string Text);
+
+/// <summary>A check's progress: its state, cases in all and done, the count of each kind, and how many findings (GET .../checks/{id} has them).</summary>
+[MessagePackObject]
+public sealed record HubCheck(
+    [property: Key("id")] string Id,
+    [property: Key("state")] string State,
+    [property: Key("total")] int Total,
+    [property: Key("done")] int Done,
+    [property: Key("counts")] IReadOnlyDictionary<string, int> Counts,
+    [property: Key("findings")] int Findings);

@@ -49,11 +49,21 @@ def resolve(namespace, text, what="target"):
 
 
 def prepare(namespace, target, reference):
-    """Resolves the target (and reference) once per kernel; returns the target's repr."""
+    """Resolves the target (and reference) once per kernel: JSON {parameter, message} saying what is wrong, or {repr}."""
     global _target, _reference
-    _target = resolve(namespace, target)
-    _reference = resolve(namespace, reference, "reference") if reference else None
-    return _text(_target)
+    for parameter, text in (("target", target), ("reference", reference)):
+        if parameter == "reference" and not text:
+            _reference = None
+            continue
+        try:
+            value = resolve(namespace, text, parameter)
+        except Exception as exc:  # noqa: BLE001 - whatever naming it raised is the answer
+            return json.dumps({"parameter": parameter, "message": f"{parameter} {text!r}: {type(exc).__name__}: {exc}"})
+        if parameter == "target":
+            _target = value
+        else:
+            _reference = value
+    return json.dumps({"repr": _text(_target)})
 
 
 def _values(code, count):
@@ -162,6 +172,8 @@ def run_case(case_json):
     for k, at in enumerate(offsets):
         memory[GUARD + at:GUARD + at + itemsize] = packed[k * itemsize:(k + 1) * itemsize]
     before = bytes(memory)
+    if case.get("dataOnly"):
+        return json.dumps({"kind": "passed", "expected": None, "got": None, "detail": None, "data": before[GUARD:GUARD + size].hex()})
     buffer = case_buffer(json.dumps({"format": fmt, "shape": shape, "strides": strides, "offset": GUARD + offset,
                                      "readonly": readonly}), before)
     copy = case_buffer(json.dumps({"format": fmt, "shape": shape, "strides": None, "offset": 0, "readonly": readonly}), packed)

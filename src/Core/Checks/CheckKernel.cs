@@ -1,0 +1,113 @@
+using Bufferscope.Core.Kernels;
+using StreamJsonRpc;
+
+namespace Bufferscope.Core.Checks;
+
+/// <summary>
+/// The kernel a check runs its cases in, supervised: a batch comes back with its results, or
+/// with how the kernel ended and the case that was running (from <see cref="CheckProgress"/>),
+/// after which the next batch gets a fresh kernel, set up and prepared again. A case that ignores
+/// its interrupt for the kill grace has its kernel killed: a hang, not a crash.
+/// Disposing ends the kernel.
+/// </summary>
+public sealed class CheckKernel : IAsyncDisposable
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
+    private readonly Func<CancellationToken, Task<IKernelHandle>> _start;
+    private readonly string _target;
+    private readonly string? _reference;
+    private readonly string _progressPath;
+    private readonly CheckProgress _progress;
+    private readonly TimeSpan _caseTimeout;
+    private readonly TimeSpan _killGrace;
+    private IKernelHandle? _kernel;
+
+    /// <param name="start">A started kernel whose session is set up (its code run) for the target to resolve in.</param>
+    public CheckKernel(Func<CancellationToken, Task<IKernelHandle>> start, string target, string? reference, string progressPath, TimeSpan caseTimeout, TimeSpan killGrace)
+    {
+        (_start, _target, _reference, _progressPath, _caseTimeout, _killGrace) = (start, target, reference, progressPath, caseTimeout, killGrace);
+        _progress = new CheckProgress(progressPath, create: true);
+    }
+
+    /// <summary>The target's repr, as the kernel resolved it.</summary>
+    public string? TargetRepr { get; private set; }
+
+    /// <summary>What faulthandler wrote before the last kernel died (null: it was killed, or none died).</summary>
+    public string? LastTraceback { get; private set; }
+
+    /// <summary>Kernels started for this check: 1 + one per crash or hang.</summary>
+    public int Starts { get; private set; }
+
+    /// <summary>Makes sure a live, prepared kernel is there; a target that does not resolve throws <see cref="Buffers.BufferSpecException"/>.</summary>
+    public async Task<IKernelHandle> ReadyAsync(CancellationToken cancellationToken)
+    {
+        if (_kernel is { Exited.IsCompleted: false })
+            return _kernel;
+        if (_kernel is not null)
+            await _kernel.DisposeAsync().ConfigureAwait(false);
+        _kernel = null;
+        var kernel = await _start(cancellationToken).ConfigureAwait(false);
+        Starts++;
+        try { TargetRepr = await kernel.Kernel.PrepareCheckAsync(_target, _reference, cancellationToken).ConfigureAwait(false); }
+        catch
+        {
+            await kernel.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return _kernel = kernel;
+    }
+
+    /// <summary>
+    /// Runs cases from the start of <paramref name="cases"/> for about <paramref name="budget"/>:
+    /// the results of those that ran, or, when the kernel ended, those lost and the case to blame.
+    /// </summary>
+    public async Task<BatchOutcome> RunAsync(IReadOnlyList<CheckCase> cases, TimeSpan budget, CancellationToken cancellationToken)
+    {
+        var kernel = await ReadyAsync(cancellationToken).ConfigureAwait(false);
+        _progress.Reset();
+        var call = kernel.Kernel.RunCasesAsync(cases, _progressPath, (int)_caseTimeout.TotalMilliseconds, (int)budget.TotalMilliseconds, CancellationToken.None);
+        _ = call.ContinueWith(static t => t.Exception, TaskContinuationOptions.OnlyOnFaulted); // a dead kernel's call fails: observed here
+        var begun = -1L;
+        var since = DateTime.UtcNow;
+        var killed = false;
+        while (true)
+        {
+            var first = await Task.WhenAny(call, kernel.Exited, Task.Delay(Poll, CancellationToken.None)).ConfigureAwait(false);
+            if (first == call && call.IsCompletedSuccessfully)
+                return new BatchOutcome(call.Result, null, null, null);
+            if (first == call && call.Exception?.InnerException is not ConnectionLostException)
+                await call.ConfigureAwait(false); // the call's own error (a refusal): let it be seen
+            if (kernel.Exited.IsCompleted || first == call)
+                break;
+            var (_, nowBegun) = _progress.Read();
+            if (nowBegun != begun)
+                (begun, since) = (nowBegun, DateTime.UtcNow);
+            else if (!killed && DateTime.UtcNow - since > _caseTimeout + _killGrace)
+            {
+                killed = true;
+                kernel.Kill("a case ignored its interrupt");
+            }
+        }
+        var exit = await kernel.Exited.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false);
+        var (index, _) = _progress.Read();
+        var position = Math.Max(0, cases.ToList().FindIndex(c => c.Index == index));
+        LastTraceback = killed ? null : kernel.OutputTail;
+        return new BatchOutcome([], cases[position], exit, LastTraceback);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_kernel is not null)
+            await _kernel.DisposeAsync().ConfigureAwait(false);
+        _progress.Dispose();
+        try { File.Delete(_progressPath); }
+        catch (IOException) { }
+    }
+}
+
+/// <summary>
+/// A batch's end: the results of the cases that ran (in order, from the first), or, when its
+/// kernel ended, none of them (they are run again) and <see cref="Ended"/>, the case that was
+/// running; <see cref="Exit"/> says how (killed: a hang), <see cref="Traceback"/> what faulthandler wrote.
+/// </summary>
+public sealed record BatchOutcome(IReadOnlyList<CaseResult> Results, CheckCase? Ended, KernelExit? Exit, string? Traceback);

@@ -1,0 +1,24 @@
+namespace Bufferscope.Core.Checks;
+
+/// <summary>
+/// One thing a check found, shrunk: its kind, the smallest layout that still fails that way, the
+/// request flags (exporter checks), a one-line reproduction, what was expected and what came, why,
+/// and how many failing cases shrank to it.
+/// </summary>
+public sealed record Finding(
+    string Kind,
+    CaseLayout Layout,
+    string? Flags,
+    string Repro,
+    string? Expected,
+    string? Got,
+    string? Detail)
+{
+    /// <summary>Failing cases this finding stands for (the first one shrank to it).</summary>
+    public int Cases { get; init; } = 1;
+    /// <summary>The case first found failing, before shrinking.</summary>
+    public CaseLayout? Original { get; init; }
+    /// <summary>What faulthandler wrote, for a crash.</summary>
+    public string? Traceback { get; init; }
+    public double ShrinkMs { get; init; }
+}

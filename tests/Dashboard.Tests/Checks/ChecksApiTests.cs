@@ -1,0 +1,121 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Bufferscope.Dashboard.Tests.Checks;
+
+/// <summary>
+/// Checks through the API, on a real server whose check kernels are real processes: consumers
+/// written for the purpose, each with one known defect, are found with the right kind and shrunk;
+/// a crash is a finding and the check goes on; the session's own kernel never notices.
+/// </summary>
+public sealed class ChecksApiTests : IAsyncLifetime
+{
+    private const string Consumers = """
+        import ctypes
+        import numpy as np
+
+        def total(b):
+            return np.asarray(b).sum()
+
+        def c_order(b):
+            a = np.asarray(b)
+            return np.frombuffer(ctypes.string_at(a.ctypes.data, a.nbytes), a.dtype).reshape(a.shape).tolist()
+
+        def crashes_on_negative(b):
+            m = memoryview(b)
+            if m.format == "d" and any(s < 0 for s in m.strides):
+                ctypes.string_at(0)
+            return m.nbytes
+        """;
+
+    private TestServer _server = null!;
+    private HttpClient _http = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _server = await TestServer.StartAsync("--Bufferscope:Kernels:Warm=1");
+        _http = _server.Client();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    private async Task<string> SessionWithConsumersAsync()
+    {
+        var session = await (await _http.PostAsJsonAsync("/api/sessions", new { name = "checks" })).Content.ReadFromJsonAsync<JsonElement>();
+        var id = session.GetProperty("id").GetString()!;
+        var run = await (await _http.PostAsJsonAsync($"/api/sessions/{id}/run", new { code = Consumers })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(run.GetProperty("ok").GetBoolean(), run.ToString());
+        return id;
+    }
+
+    private async Task<JsonElement> CheckAsync(string session, object request, TimeSpan timeout)
+    {
+        var started = await _http.PostAsJsonAsync($"/api/sessions/{session}/checks", request);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        var until = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var report = await _http.GetFromJsonAsync<JsonElement>($"/api/sessions/{session}/checks/{id}");
+            if (report.GetProperty("state").GetString() != "running")
+                return report;
+            Assert.True(DateTime.UtcNow < until, $"the check is still running after {timeout}: {report}");
+            await Task.Delay(100);
+        }
+    }
+
+    private static int Count(JsonElement report, string kind) => report.GetProperty("counts").GetProperty(kind).GetInt32();
+
+    [Fact]
+    public async Task A_correct_consumer_gives_no_finding()
+    {
+        var session = await SessionWithConsumersAsync();
+        var report = await CheckAsync(session, new { target = "total", cases = "quick", seed = 1 }, TimeSpan.FromSeconds(60));
+        Assert.Equal("done", report.GetProperty("state").GetString());
+        Assert.Equal(0, report.GetProperty("findings").GetArrayLength());
+        Assert.Equal(report.GetProperty("total").GetInt32(), report.GetProperty("done").GetInt32());
+        Assert.True(Count(report, "passed") > 200, report.ToString());
+    }
+
+    [Fact]
+    public async Task A_consumer_that_assumes_C_order_is_found_and_shrunk()
+    {
+        var session = await SessionWithConsumersAsync();
+        var report = await CheckAsync(session, new { target = "c_order", cases = "quick" }, TimeSpan.FromSeconds(60));
+        var findings = report.GetProperty("findings").EnumerateArray().ToList();
+        TestContext.Current.TestOutputHelper?.WriteLine(report.ToString());
+        Assert.NotEmpty(findings);
+        Assert.All(findings, f => Assert.Equal("wrong", f.GetProperty("kind").GetString()));
+        var first = findings[0];
+        Assert.True(first.GetProperty("layout").GetProperty("shape").GetArrayLength() <= 2, first.ToString());
+        Assert.StartsWith("c_order(bufferscope.MemBuf(", first.GetProperty("repro").GetString());
+    }
+
+    [Fact]
+    public async Task A_crash_is_a_finding_and_the_check_goes_on()
+    {
+        var session = await SessionWithConsumersAsync();
+        var report = await CheckAsync(session, new { target = "crashes_on_negative", cases = "quick" }, TimeSpan.FromSeconds(120));
+        TestContext.Current.TestOutputHelper?.WriteLine(report.ToString());
+        Assert.Equal("done", report.GetProperty("state").GetString());
+        var findings = report.GetProperty("findings").EnumerateArray().ToList();
+        Assert.All(findings, f => Assert.Equal("crash", f.GetProperty("kind").GetString()));
+        // Shrunk to one item of 'd' with a negative stride (and apart, none with a negative stride).
+        var crash = findings[0];
+        Assert.Contains("SIGSEGV", crash.GetProperty("detail").GetString());
+        Assert.Contains("File \"In [1]\", line 14 in crashes_on_negative", crash.GetProperty("traceback").GetString());
+        Assert.Equal("crashes_on_negative(bufferscope.MemBuf(shape=(1,), format=\"d\", strides=(-8,)))", crash.GetProperty("repro").GetString());
+        Assert.True(findings.Count <= 2, report.ToString());
+        Assert.Equal(Count(report, "crash"), findings.Sum(f => f.GetProperty("cases").GetInt32()));
+        Assert.True(Count(report, "passed") > 100);
+        // The session's own kernel never ran the code under test.
+        var ct = TestContext.Current.CancellationToken;
+        var run = await (await _http.PostAsJsonAsync($"/api/sessions/{session}/run", new { code = "1 + 1" }, ct)).Content.ReadFromJsonAsync<JsonElement>(ct);
+        Assert.Equal("2", run.GetProperty("result").GetString());
+    }
+}
