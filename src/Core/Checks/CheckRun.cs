@@ -179,6 +179,7 @@ public sealed class CheckRun
         var finding = new Finding(result.Kind, layout, null, Repro.Call(Request.Target!, layout.Repro(data)), smallest.Expected, smallest.Got, smallest.Detail)
         {
             Original = c.Layout,
+            Data = data,
             Traceback = traceback,
             ShrinkMs = Math.Round(clock.Elapsed.TotalMilliseconds, 1),
         };

@@ -18,6 +18,11 @@ public sealed record Finding(
     public int Cases { get; init; } = 1;
     /// <summary>The case first found failing, before shrinking.</summary>
     public CaseLayout? Original { get; init; }
+    /// <summary>
+    /// The case's bytes as hex, exactly the layout's allocation (guards left out): what makes this
+    /// case as a real buffer, e.g. <c>POST .../buffers</c> with <c>fill: { kind: "bytes", bytes }</c>.
+    /// </summary>
+    public string? Data { get; init; }
     /// <summary>What faulthandler wrote, for a crash.</summary>
     public string? Traceback { get; init; }
     public double ShrinkMs { get; init; }
