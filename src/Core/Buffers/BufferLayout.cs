@@ -129,7 +129,8 @@ public sealed class BufferLayout
         return strides;
     }
 
-    private static bool IsContiguous(long[] shape, long[] strides, int itemSize, long count, bool fortran)
+    /// <summary>PyBuffer_IsContiguous for 'C' or 'F': whether items of <paramref name="itemSize"/> bytes lie back to back in that order.</summary>
+    public static bool IsContiguous(long[] shape, long[] strides, long itemSize, long count, bool fortran)
     {
         if (count == 0)
             return true;

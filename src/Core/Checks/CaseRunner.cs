@@ -23,6 +23,7 @@ public sealed class CaseRunner
     private readonly SessionManager _sessions;
     private readonly MemoryBudget _budget;
     private nint _prepare;
+    private nint _module;
     private nint _runCase;
     private long _tokens;
     // The case running now, for the watchdog: its interrupt token (0: none) and when it began.
@@ -34,21 +35,23 @@ public sealed class CaseRunner
         (_python, _sessions, _budget) = (python, sessions, budget);
 
     /// <summary>Resolves the target (and the reference) in the session; answers with the target's repr, or throws <see cref="BufferSpecException"/> for "target" or "reference" saying why not, as Python did.</summary>
-    public Task<string> PrepareAsync(string sessionId, string target, string? reference) => _python.RunAsync(() =>
+    public Task<string> PrepareAsync(string sessionId, string target, string? reference, string mode = "consumer") => _python.RunAsync(() =>
     {
         Install();
         var globals = _sessions.GlobalsOf(sessionId);
         var targetText = PyConvert.FromString(target);
         var referenceText = reference is null ? Builtins.NewNone() : PyConvert.FromString(reference);
+        var modeText = PyConvert.FromString(mode);
         try
         {
-            var answer = JsonSerializer.Deserialize<Prepared>(PyConvert.ToStringAndRelease(PyConvert.Call(_prepare, globals, targetText, referenceText)), s_json)!;
+            var answer = JsonSerializer.Deserialize<Prepared>(PyConvert.ToStringAndRelease(PyConvert.Call(_prepare, globals, targetText, referenceText, modeText)), s_json)!;
             return answer.Repr ?? throw new BufferSpecException(answer.Parameter ?? "target", answer.Message ?? "does not name a callable");
         }
         finally
         {
             Interop.Py_DecRef(targetText);
             Interop.Py_DecRef(referenceText);
+            Interop.Py_DecRef(modeText);
         }
     });
 
@@ -66,12 +69,13 @@ public sealed class CaseRunner
             using var watchdog = new Timer(_ => Watch(caseTimeout), null, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(10));
             var results = new List<CaseResult>(cases.Count);
             var clock = Stopwatch.StartNew();
+            ExporterCases? exporter = null;
             foreach (var c in cases)
             {
                 if (results.Count > 0 && clock.Elapsed > budget)
                     break;
                 progress?.Began(c.Index);
-                results.Add(RunOne(c));
+                results.Add(c.Flags is { } flags ? Supervised(c, () => (exporter ??= new ExporterCases(_module)).Run(c.Index, flags)) : RunOne(c));
             }
             return results;
         });
@@ -79,14 +83,30 @@ public sealed class CaseRunner
 
     private CaseResult RunOne(CheckCase c)
     {
+        if (c.Layout is not { } caseLayout)
+            return new CaseResult(c.Index, CheckKinds.Refused, null, null, "a consumer case needs a layout", null);
         BufferLayout layout;
-        try { layout = c.Layout.ToBufferLayout(); }
+        try { layout = caseLayout.ToBufferLayout(); }
         catch (BufferSpecException e) { return new CaseResult(c.Index, CheckKinds.Refused, null, null, $"not a layout: {e.Message}", null); }
         var json = JsonSerializer.Serialize(new
         {
-            format = c.Layout.Format, shape = c.Layout.Shape, strides = c.Layout.Strides, offset = c.Layout.Offset,
-            @readonly = c.Layout.Readonly, size = layout.RequiredBytes, dataOnly = c.DataOnly,
+            format = caseLayout.Format, shape = caseLayout.Shape, strides = caseLayout.Strides, offset = caseLayout.Offset,
+            @readonly = caseLayout.Readonly, size = layout.RequiredBytes, dataOnly = c.DataOnly,
         });
+        return Supervised(c, () =>
+        {
+            var text = PyConvert.FromString(json);
+            string answer;
+            try { answer = PyConvert.ToStringAndRelease(PyConvert.Call(_runCase, text)); }
+            finally { Interop.Py_DecRef(text); }
+            var judged = JsonSerializer.Deserialize<Judged>(answer, s_json)!;
+            return new CaseResult(c.Index, judged.Kind, judged.Expected, judged.Got, judged.Detail, judged.Data);
+        });
+    }
+
+    /// <summary>One case as a run of its own for the interrupt: past its time limit, it is a hang.</summary>
+    private CaseResult Supervised(CheckCase c, Func<CaseResult> run)
+    {
         // Negative: never one of the console's run tokens.
         var token = -Interlocked.Increment(ref _tokens);
         _python.BeginRun(token);
@@ -95,12 +115,7 @@ public sealed class CaseRunner
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var text = PyConvert.FromString(json);
-            string answer;
-            try { answer = PyConvert.ToStringAndRelease(PyConvert.Call(_runCase, text)); }
-            finally { Interop.Py_DecRef(text); }
-            var judged = JsonSerializer.Deserialize<Judged>(answer, s_json)!;
-            return new CaseResult(c.Index, judged.Kind, judged.Expected, judged.Got, judged.Detail, judged.Data);
+            return run();
         }
         catch (PythonException e) when (e.PythonType == "KeyboardInterrupt")
         {
@@ -142,7 +157,7 @@ public sealed class CaseRunner
     {
         if (_prepare != 0)
             return;
-        var module = PythonRuntime.LoadModule("_bufferscope_checks", "checks.py", m => CaseBuffers.Install(m, _budget));
+        var module = _module = PythonRuntime.LoadModule("_bufferscope_checks", "checks.py", m => CaseBuffers.Install(m, _budget));
         _runCase = PyConvert.Check(Interop.PyObject_GetAttrString(module, "run_case"));
         _prepare = PyConvert.Check(Interop.PyObject_GetAttrString(module, "prepare"));
     }

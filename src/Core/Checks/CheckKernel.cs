@@ -16,6 +16,7 @@ public sealed class CheckKernel : IAsyncDisposable
     private readonly Func<CancellationToken, Task<IKernelHandle>> _start;
     private readonly string _target;
     private readonly string? _reference;
+    private readonly string _mode;
     private readonly string _progressPath;
     private readonly CheckProgress _progress;
     private readonly TimeSpan _caseTimeout;
@@ -23,9 +24,9 @@ public sealed class CheckKernel : IAsyncDisposable
     private IKernelHandle? _kernel;
 
     /// <param name="start">A started kernel whose session is set up (its code run) for the target to resolve in.</param>
-    public CheckKernel(Func<CancellationToken, Task<IKernelHandle>> start, string target, string? reference, string progressPath, TimeSpan caseTimeout, TimeSpan killGrace)
+    public CheckKernel(Func<CancellationToken, Task<IKernelHandle>> start, string target, string? reference, string progressPath, TimeSpan caseTimeout, TimeSpan killGrace, string mode = "consumer")
     {
-        (_start, _target, _reference, _progressPath, _caseTimeout, _killGrace) = (start, target, reference, progressPath, caseTimeout, killGrace);
+        (_start, _target, _reference, _progressPath, _caseTimeout, _killGrace, _mode) = (start, target, reference, progressPath, caseTimeout, killGrace, mode);
         _progress = new CheckProgress(progressPath, create: true);
     }
 
@@ -48,7 +49,7 @@ public sealed class CheckKernel : IAsyncDisposable
         _kernel = null;
         var kernel = await _start(cancellationToken).ConfigureAwait(false);
         Starts++;
-        try { TargetRepr = await kernel.Kernel.PrepareCheckAsync(_target, _reference, cancellationToken).ConfigureAwait(false); }
+        try { TargetRepr = await kernel.Kernel.PrepareCheckAsync(_target, _reference, _mode, cancellationToken).ConfigureAwait(false); }
         catch
         {
             await kernel.DisposeAsync().ConfigureAwait(false);

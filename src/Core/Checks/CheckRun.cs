@@ -26,6 +26,8 @@ public sealed class CheckRun
     private readonly Dictionary<string, int> _counts = CheckKinds.All.ToDictionary(k => k, _ => 0);
     private readonly List<Finding> _findings = [];
     private readonly Dictionary<string, int> _shrunk = [];
+    // An exporter check's findings, by rule: the request each one shows now.
+    private readonly Dictionary<string, int> _ruleFlags = [];
     private readonly Stopwatch _clock = new();
     private string _state = CheckStates.Running;
     private int _total;
@@ -75,6 +77,15 @@ public sealed class CheckRun
         try
         {
             await kernel.ReadyAsync(cancel).ConfigureAwait(false);
+            if (Request.Mode == "exporter")
+            {
+                var requests = ExporterRules.Requests.Select((f, i) => new CheckCase(i, null, Flags: f)).ToList();
+                lock (_lock)
+                    _total = requests.Count;
+                await RunCasesAsync(kernel, requests, null, cancel).ConfigureAwait(false);
+                End(CheckStates.Done, null);
+                return;
+            }
             var size = Request.Cases!;
             var formats = CaseSet.Formats(size);
             var probes = CaseSet.Probes(formats).Select((l, i) => new CheckCase(i, l)).ToList();
@@ -82,7 +93,7 @@ public sealed class CheckRun
             lock (_lock)
                 _total = probes.Count + formats.Count * perFormat + CaseSet.RandomCount(size);
             var accepted = new List<string>();
-            await RunCasesAsync(kernel, probes, (c, r) => { if (r.Kind != CheckKinds.Refused) accepted.Add(c.Layout.Format); }, cancel).ConfigureAwait(false);
+            await RunCasesAsync(kernel, probes, (c, r) => { if (r.Kind != CheckKinds.Refused) accepted.Add(c.Layout!.Format); }, cancel).ConfigureAwait(false);
             accepted = [.. formats.Where(accepted.Contains)]; // in the set's order, whatever order results came in
             var rest = accepted.SelectMany(f => CaseSet.Matrix(f, size))
                 .Concat(CaseSet.Random(accepted, CaseSet.RandomCount(size), Request.Seed, size))
@@ -155,6 +166,11 @@ public sealed class CheckRun
         }
         if (!CheckKinds.IsFinding(result.Kind))
             return;
+        if (c.Flags is { } flags)
+        {
+            RecordRequest(flags, result, kernel);
+            return;
+        }
         int shrinks;
         lock (_lock)
             shrinks = _shrunk.GetValueOrDefault(result.Kind);
@@ -172,7 +188,7 @@ public sealed class CheckRun
             _shrunk[result.Kind] = shrinks + 1;
         var traceback = result.Kind == CheckKinds.Crash ? kernel.LastTraceback : null;
         var clock = Stopwatch.StartNew();
-        var (layout, smallest) = await ShrinkAsync(kernel, c.Layout, result, cancel).ConfigureAwait(false);
+        var (layout, smallest) = await ShrinkAsync(kernel, c.Layout!, result, cancel).ConfigureAwait(false);
         if (smallest.Kind == CheckKinds.Crash)
             traceback = kernel.LastTraceback ?? traceback;
         var data = smallest.Data ?? await DataAsync(kernel, layout, cancel).ConfigureAwait(false);
@@ -193,6 +209,38 @@ public sealed class CheckRun
                 _findings.Add(finding);
         }
         Progressed?.Invoke(this);
+    }
+
+    /// <summary>
+    /// An exporter's finding: one per rule it breaks, under the request with the fewest flags that
+    /// meets it (an exporter's layout is its own, so the request is what shrinks).
+    /// </summary>
+    private void RecordRequest(int flags, CaseResult result, CheckKernel kernel)
+    {
+        var layout = result.Layout ?? new CaseLayout("B", [], [], 0, false);
+        var names = RequestFlagNames.Describe(flags);
+        var finding = new Finding(result.Kind, layout, names, $"{Request.Target}.__buffer__(0x{flags:x})  # {names}; __buffer__ is Python 3.12+",
+            result.Expected, result.Got, result.Detail)
+        {
+            Traceback = result.Kind == CheckKinds.Crash ? kernel.LastTraceback : null,
+        };
+        var rule = $"{finding.Kind}: {finding.Detail}";
+        lock (_lock)
+        {
+            var same = _findings.FindIndex(f => $"{f.Kind}: {f.Detail}" == rule);
+            if (same < 0)
+            {
+                _findings.Add(finding);
+                _ruleFlags[rule] = flags;
+            }
+            else if (int.PopCount(flags) < int.PopCount(_ruleFlags[rule]))
+            {
+                _findings[same] = finding with { Cases = _findings[same].Cases + 1 };
+                _ruleFlags[rule] = flags;
+            }
+            else
+                _findings[same] = _findings[same] with { Cases = _findings[same].Cases + 1 };
+        }
     }
 
     /// <summary>The simplest layout that still fails the way <paramref name="result"/> did, and its result.</summary>
@@ -220,7 +268,7 @@ public sealed class CheckRun
             var outcome = await kernel.RunAsync(pending, BatchBudget, cancel).ConfigureAwait(false);
             foreach (var r in outcome.Results)
                 if (r.Kind == kind)
-                    return (pending.First(c => c.Index == r.Index).Layout, r);
+                    return (pending.First(c => c.Index == r.Index).Layout!, r);
             if (outcome.Ended is { } ended)
             {
                 var died = Died(ended, outcome);
@@ -229,7 +277,7 @@ public sealed class CheckRun
                 {
                     // Those before it passed or failed otherwise; their answers went with the kernel, but only
                     // an answer of this kind would have come first, and a crash or a hang is never answered.
-                    return (ended.Layout, died);
+                    return (ended.Layout!, died);
                 }
                 // The cases before it ran, but their answers went with the kernel: they run again.
                 pending = [.. pending[..position], .. pending[(position + 1)..]];

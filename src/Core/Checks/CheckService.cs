@@ -25,8 +25,6 @@ public sealed class CheckService(KernelSessions sessions, BufferscopeOptions opt
     {
         var valid = request.Validated();
         sessions.Get(sessionId); // a session that exists
-        if (valid.Mode == "exporter")
-            throw new BufferSpecException("mode", "mode 'exporter' is not built yet; use 'consumer'");
         CheckRun run;
         lock (_startLock)
         {
@@ -52,7 +50,7 @@ public sealed class CheckService(KernelSessions sessions, BufferscopeOptions opt
         };
         var progressPath = Path.Combine(sessions.MemoryDirectory, $"check-{run.Id}.progress");
         run.Start(new CheckKernel(cancel => sessions.StartCheckKernelAsync(sessionId, cancel), valid.Target!, valid.Reference, progressPath,
-            TimeSpan.FromMilliseconds(valid.CaseTimeoutMs), options.Kernels.KillGrace));
+            TimeSpan.FromMilliseconds(valid.CaseTimeoutMs), options.Kernels.KillGrace, valid.Mode!));
         return run;
     }
 

@@ -51,7 +51,7 @@ public partial interface IKernel
     Task WriteMemoryAsync(long bufferId, long offset, byte[] data, CancellationToken cancellationToken);
 
     /// <summary>Resolves a check's target (and reference) in the session's namespace, for the <see cref="RunCasesAsync"/> that follow: the target's repr.</summary>
-    Task<string> PrepareCheckAsync(string target, string? reference, CancellationToken cancellationToken);
+    Task<string> PrepareCheckAsync(string target, string? reference, string mode, CancellationToken cancellationToken);
 
     /// <summary>
     /// Runs check cases in order until done or <paramref name="budgetMs"/> has passed, writing each

@@ -78,8 +78,8 @@ internal sealed class KernelService(BufferscopeCore core, Action<string> opened,
             return Task.CompletedTask;
         });
 
-    public Task<string> PrepareCheckAsync(string target, string? reference, CancellationToken cancellationToken) =>
-        KernelFault.Guard(() => core.Checks.PrepareAsync(SessionId, target, reference));
+    public Task<string> PrepareCheckAsync(string target, string? reference, string mode, CancellationToken cancellationToken) =>
+        KernelFault.Guard(() => core.Checks.PrepareAsync(SessionId, target, reference, mode));
 
     public Task<IReadOnlyList<Checks.CaseResult>> RunCasesAsync(IReadOnlyList<Checks.CheckCase> cases, string? progressPath, int caseTimeoutMs, int budgetMs, CancellationToken cancellationToken) =>
         KernelFault.Guard(() => core.Checks.RunAsync(cases, progressPath, TimeSpan.FromMilliseconds(caseTimeoutMs), TimeSpan.FromMilliseconds(budgetMs)));

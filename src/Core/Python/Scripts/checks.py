@@ -29,9 +29,10 @@ _MODULE_TARGET = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
 
 _target = None
 _reference = None
+_factory = False
 
 
-def resolve(namespace, text, what="target"):
+def resolve(namespace, text, what="target", need_callable=True):
     """'module:function' (imported) or an expression in the session; a callable, or TypeError/NameError saying why not."""
     if not isinstance(text, str) or not text.strip():
         raise ValueError(f"{what} is empty: give 'module:function' or an expression naming a callable, e.g. 'numpy.sum'")
@@ -43,20 +44,39 @@ def resolve(namespace, text, what="target"):
             value = getattr(value, part)
     else:
         value = eval(compile(text, f"<{what}>", "eval"), namespace)
-    if not callable(value):
+    if need_callable and not callable(value):
         raise TypeError(f"{what} {text!r} is {type(value).__name__}, not a callable: name a function that takes one buffer")
     return value
 
 
-def prepare(namespace, target, reference):
-    """Resolves the target (and reference) once per kernel: JSON {parameter, message} saying what is wrong, or {repr}."""
-    global _target, _reference
+def _exports(value):
+    try:
+        memoryview(value).release()
+        return True
+    except TypeError:
+        return False
+
+
+def prepare(namespace, target, reference, mode="consumer"):
+    """Resolves the target (and reference) once per kernel: JSON {parameter, message} saying what is wrong, or {repr}.
+
+    An exporter target is an object that exports a buffer, or a factory (a callable taking no
+    arguments) that makes one: then each request gets a fresh object (_factory).
+    """
+    global _target, _reference, _factory
+    exporter = mode == "exporter"
     for parameter, text in (("target", target), ("reference", reference)):
-        if parameter == "reference" and not text:
+        if parameter == "reference" and (not text or exporter):
             _reference = None
             continue
         try:
-            value = resolve(namespace, text, parameter)
+            value = resolve(namespace, text, parameter, need_callable=not exporter)
+            if exporter:
+                _factory = not _exports(value)
+                if _factory and not callable(value):
+                    raise TypeError(f"{type(value).__name__} does not export a buffer and is not a factory: name an object with the buffer protocol (a numpy array, a bytearray...) or a callable that makes one")
+                if _factory and not _exports(value()):
+                    raise TypeError("the factory's object does not export a buffer")
         except Exception as exc:  # noqa: BLE001 - whatever naming it raised is the answer
             return json.dumps({"parameter": parameter, "message": f"{parameter} {text!r}: {type(exc).__name__}: {exc}"})
         if parameter == "target":
