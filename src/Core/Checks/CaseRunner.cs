@@ -57,7 +57,7 @@ public sealed class CaseRunner
 
     /// <summary>
     /// Runs cases in order until they are done or <paramref name="budget"/> has passed (at least
-    /// one runs). Before each, writes its index to <paramref name="progressPath"/> (when given).
+    /// one runs), logging each one's start and result to <paramref name="progressPath"/> (when given).
     /// </summary>
     public Task<IReadOnlyList<CaseResult>> RunAsync(IReadOnlyList<CheckCase> cases, string? progressPath, TimeSpan caseTimeout, TimeSpan budget)
     {
@@ -75,7 +75,9 @@ public sealed class CaseRunner
                 if (results.Count > 0 && clock.Elapsed > budget)
                     break;
                 progress?.Began(c.Index);
-                results.Add(c.Flags is { } flags ? Supervised(c, () => (exporter ??= new ExporterCases(_module)).Run(c.Index, flags)) : RunOne(c));
+                var result = c.Flags is { } flags ? Supervised(c, () => (exporter ??= new ExporterCases(_module)).Run(c.Index, flags)) : RunOne(c);
+                progress?.Finished(result);
+                results.Add(result);
             }
             return results;
         });

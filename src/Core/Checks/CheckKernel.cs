@@ -5,7 +5,8 @@ namespace Bufferscope.Core.Checks;
 
 /// <summary>
 /// The kernel a check runs its cases in, supervised: a batch comes back with its results, or
-/// with how the kernel ended and the case that was running (from <see cref="CheckProgress"/>),
+/// with those it logged before the kernel ended, how it ended and the case that was running (from
+/// <see cref="CheckProgress"/>),
 /// after which the next batch gets a fresh kernel, set up and prepared again. A case that ignores
 /// its interrupt for the kill grace has its kernel killed: a hang, not a crash.
 /// Disposing ends the kernel.
@@ -68,7 +69,7 @@ public sealed class CheckKernel : IAsyncDisposable
         _progress.Reset();
         var call = kernel.Kernel.RunCasesAsync(cases, _progressPath, (int)_caseTimeout.TotalMilliseconds, (int)budget.TotalMilliseconds, CancellationToken.None);
         _ = call.ContinueWith(static t => t.Exception, TaskContinuationOptions.OnlyOnFaulted); // a dead kernel's call fails: observed here
-        var begun = -1L;
+        var length = -1L;
         var since = DateTime.UtcNow;
         var killed = false;
         while (true)
@@ -80,9 +81,11 @@ public sealed class CheckKernel : IAsyncDisposable
                 await call.ConfigureAwait(false); // the call's own error (a refusal): let it be seen
             if (kernel.Exited.IsCompleted || first == call)
                 break;
-            var (_, nowBegun) = _progress.Read();
-            if (nowBegun != begun)
-                (begun, since) = (nowBegun, DateTime.UtcNow);
+            // The log grows with every case begun and done: unchanged past the time limit and the
+            // grace, a case ignored its interrupt.
+            var now = _progress.Length;
+            if (now != length)
+                (length, since) = (now, DateTime.UtcNow);
             else if (!killed && DateTime.UtcNow - since > _caseTimeout + _killGrace)
             {
                 killed = true;
@@ -90,10 +93,11 @@ public sealed class CheckKernel : IAsyncDisposable
             }
         }
         var exit = await kernel.Exited.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false);
-        var (index, _) = _progress.Read();
-        var position = Math.Max(0, cases.ToList().FindIndex(c => c.Index == index));
+        var (results, running) = _progress.Read();
+        // The case that was running when the kernel ended; none logged (it died between cases): the next one.
+        var ended = cases.FirstOrDefault(c => c.Index == running) ?? cases[Math.Min(results.Count, cases.Count - 1)];
         LastTraceback = killed ? null : kernel.OutputTail;
-        return new BatchOutcome([], cases[position], exit, LastTraceback);
+        return new BatchOutcome(results, ended, exit, LastTraceback);
     }
 
     public async ValueTask DisposeAsync()
@@ -107,8 +111,8 @@ public sealed class CheckKernel : IAsyncDisposable
 }
 
 /// <summary>
-/// A batch's end: the results of the cases that ran (in order, from the first), or, when its
-/// kernel ended, none of them (they are run again) and <see cref="Ended"/>, the case that was
-/// running; <see cref="Exit"/> says how (killed: a hang), <see cref="Traceback"/> what faulthandler wrote.
+/// A batch's end: the results of the cases that ran (in order, from the first), and, when its
+/// kernel ended, <see cref="Ended"/>, the case that was running then; <see cref="Exit"/> says how
+/// (killed: a hang), <see cref="Traceback"/> what faulthandler wrote.
 /// </summary>
 public sealed record BatchOutcome(IReadOnlyList<CaseResult> Results, CheckCase? Ended, KernelExit? Exit, string? Traceback);

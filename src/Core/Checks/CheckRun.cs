@@ -142,9 +142,7 @@ public sealed class CheckRun
             }
             if (outcome.Ended is { } ended)
             {
-                // The cases before it ran, but their answer went with the kernel: they run again.
-                var rest = pending.Where(c => c != ended).ToList();
-                pending = new Queue<CheckCase>(rest);
+                pending = new Queue<CheckCase>(pending.Where(c => c != ended));
                 var died = Died(ended, outcome);
                 seen?.Invoke(ended, died);
                 await RecordAsync(kernel, ended, died, cancel).ConfigureAwait(false);
@@ -269,21 +267,14 @@ public sealed class CheckRun
             foreach (var r in outcome.Results)
                 if (r.Kind == kind)
                     return (pending.First(c => c.Index == r.Index).Layout!, r);
+            pending = pending[outcome.Results.Count..];
             if (outcome.Ended is { } ended)
             {
                 var died = Died(ended, outcome);
-                var position = pending.IndexOf(ended);
                 if (died.Kind == kind)
-                {
-                    // Those before it passed or failed otherwise; their answers went with the kernel, but only
-                    // an answer of this kind would have come first, and a crash or a hang is never answered.
                     return (ended.Layout!, died);
-                }
-                // The cases before it ran, but their answers went with the kernel: they run again.
-                pending = [.. pending[..position], .. pending[(position + 1)..]];
+                pending = [.. pending.Where(c => c != ended)];
             }
-            else
-                pending = pending[outcome.Results.Count..];
         }
         return null;
     }
