@@ -56,7 +56,8 @@ internal static class ChecksBenchmark
             $"shrink {shrinks[shrinks.Count / 2]:0} ms median");
         Console.WriteLine(
             $"  detail: {plain.GetProperty("done")} cases in {plain.GetProperty("elapsedMs").GetDouble():0} ms; crashing: {crashing.GetProperty("done")} cases, " +
-            $"{crashing.GetProperty("counts").GetProperty("crash")} crashes in {crashing.GetProperty("elapsedMs").GetDouble():0} ms; " +
+            $"{crashing.GetProperty("counts").GetProperty("crash")} crashes in {crashing.GetProperty("elapsedMs").GetDouble():0} ms, " +
+            $"{crashing.GetProperty("kernelStarts")} kernels started in {crashing.GetProperty("kernelStartMs").GetDouble():0} ms; " +
             $"c_order: {shrinks.Count} findings, shrink {shrinks[0]:0}-{shrinks[^1]:0} ms");
         return 0;
     }

@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
     "live" => await LiveBenchmark.RunAsync(),
     "kernels" => await KernelsBenchmark.RunAsync(),
     "checks" => await ChecksBenchmark.RunAsync(),
+    "kernel-start" => await KernelStartProbe.RunAsync(),
     _ => Usage(),
 };
 

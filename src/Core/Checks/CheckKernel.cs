@@ -37,26 +37,63 @@ public sealed class CheckKernel : IAsyncDisposable
     /// <summary>What faulthandler wrote before the last kernel died (null: it was killed, or none died).</summary>
     public string? LastTraceback { get; private set; }
 
-    /// <summary>Kernels started for this check: 1 + one per crash or hang.</summary>
+    /// <summary>Kernels started and prepared for this check: 1, one per crash or killed hang, and a standby.</summary>
     public int Starts { get; private set; }
 
-    /// <summary>Makes sure a live, prepared kernel is there; a target that does not resolve throws <see cref="Buffers.BufferSpecException"/>.</summary>
+    /// <summary>Milliseconds the check waited for a kernel to be started, set up and prepared, in all.</summary>
+    public double StartMs { get; private set; }
+
+    /// <summary>
+    /// Makes sure a live, prepared kernel is there; a target that does not resolve throws
+    /// <see cref="Buffers.BufferSpecException"/>. After the first death a standby kernel is kept
+    /// started and prepared in the background, so the next death costs a swap, not a start: a
+    /// target that crashed once is likely to again, and a start is most of a second of CPU.
+    /// </summary>
     public async Task<IKernelHandle> ReadyAsync(CancellationToken cancellationToken)
     {
         if (_kernel is { Exited.IsCompleted: false })
             return _kernel;
+        var replacing = _kernel is not null;
         if (_kernel is not null)
             await _kernel.DisposeAsync().ConfigureAwait(false);
         _kernel = null;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        IKernelHandle? kernel = null;
+        if (_standby is { } standby)
+        {
+            _standby = null;
+            try { kernel = await standby.WaitAsync(cancellationToken).ConfigureAwait(false); }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested) { } // it failed to start: start one here, and let that failure be seen
+            if (kernel is { Exited.IsCompleted: true })
+            {
+                await kernel.DisposeAsync().ConfigureAwait(false);
+                kernel = null;
+            }
+        }
+        kernel ??= await StartPreparedAsync(cancellationToken).ConfigureAwait(false);
+        StartMs += clock.Elapsed.TotalMilliseconds;
+        if (replacing)
+            _standby = StartPreparedAsync(CancellationToken.None);
+        return _kernel = kernel;
+    }
+
+    private Task<IKernelHandle>? _standby;
+
+    private async Task<IKernelHandle> StartPreparedAsync(CancellationToken cancellationToken)
+    {
         var kernel = await _start(cancellationToken).ConfigureAwait(false);
-        Starts++;
-        try { TargetRepr = await kernel.Kernel.PrepareCheckAsync(_target, _reference, _mode, cancellationToken).ConfigureAwait(false); }
+        try
+        {
+            TargetRepr = await kernel.Kernel.PrepareCheckAsync(_target, _reference, _mode, cancellationToken).ConfigureAwait(false);
+            lock (this)
+                Starts++;
+            return kernel;
+        }
         catch
         {
             await kernel.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-        return _kernel = kernel;
     }
 
     /// <summary>
@@ -104,6 +141,11 @@ public sealed class CheckKernel : IAsyncDisposable
     {
         if (_kernel is not null)
             await _kernel.DisposeAsync().ConfigureAwait(false);
+        if (_standby is { } standby)
+        {
+            try { await (await standby.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false); }
+            catch (Exception e) when (e is not OutOfMemoryException) { } // it never started: nothing to end
+        }
         _progress.Dispose();
         try { File.Delete(_progressPath); }
         catch (IOException) { }

@@ -22,6 +22,11 @@ public sealed record CheckReport(
     DateTimeOffset StartedAt,
     double ElapsedMs)
 {
+    /// <summary>Kernels the check started: one, and one more after each crash or killed hang.</summary>
+    public int KernelStarts { get; init; }
+    /// <summary>Of <see cref="ElapsedMs"/>, the time spent starting those kernels and setting them up.</summary>
+    public double KernelStartMs { get; init; }
+
     /// <summary>Findings in all (not refusals), the CLI's exit status.</summary>
     public int FindingCount => Counts.Where(c => CheckKinds.IsFinding(c.Key)).Sum(c => c.Value);
 }

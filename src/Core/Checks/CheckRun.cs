@@ -64,11 +64,21 @@ public sealed class CheckRun
     {
         lock (_lock)
             return new CheckReport(Id, SessionId, Request.Mode!, Request.Target!, Request.Reference, Request.Cases!, Request.Seed, _state, _total, _done,
-                new Dictionary<string, int>(_counts), [.. _findings], _error, StartedAt, Math.Round(_clock.Elapsed.TotalMilliseconds, 1));
+                new Dictionary<string, int>(_counts), [.. _findings], _error, StartedAt, Math.Round(_clock.Elapsed.TotalMilliseconds, 1))
+            {
+                KernelStarts = _kernel?.Starts ?? 0,
+                KernelStartMs = Math.Round(_kernel?.StartMs ?? 0, 1),
+            };
     }
 
     /// <summary>Starts the run in <paramref name="kernel"/>, which it disposes at the end.</summary>
-    public void Start(CheckKernel kernel) => Completion = Task.Run(() => RunAsync(kernel));
+    public void Start(CheckKernel kernel)
+    {
+        _kernel = kernel;
+        Completion = Task.Run(() => RunAsync(kernel));
+    }
+
+    private CheckKernel? _kernel;
 
     private async Task RunAsync(CheckKernel kernel)
     {

@@ -49,7 +49,8 @@ public sealed class CheckService(KernelSessions sessions, BufferscopeOptions opt
             });
         };
         var progressPath = Path.Combine(sessions.MemoryDirectory, $"check-{run.Id}.progress");
-        run.Start(new CheckKernel(cancel => sessions.StartCheckKernelAsync(sessionId, cancel), valid.Target!, valid.Reference, progressPath,
+        var first = 1;
+        run.Start(new CheckKernel(cancel => sessions.StartCheckKernelAsync(sessionId, fromPool: Interlocked.Exchange(ref first, 0) == 1, cancel), valid.Target!, valid.Reference, progressPath,
             TimeSpan.FromMilliseconds(valid.CaseTimeoutMs), options.Kernels.KillGrace, valid.Mode!));
         return run;
     }

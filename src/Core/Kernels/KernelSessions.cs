@@ -191,15 +191,21 @@ public sealed class KernelSessions : IAsyncDisposable
     /// made its namespace; their output is dropped, a run failing now is passed over). Its buffers
     /// are its own: nothing of it reaches the session's events.
     /// </summary>
-    public async Task<IKernelHandle> StartCheckKernelAsync(string sessionId, CancellationToken cancellationToken)
+    /// <param name="fromPool">Take the warm pool's kernel (a check's first): later ones are started
+    /// here, without the pool's warm-up, which pays off for a session's first calls, not a check's.</param>
+    public async Task<IKernelHandle> StartCheckKernelAsync(string sessionId, bool fromPool, CancellationToken cancellationToken)
     {
         var session = Find(sessionId, touch: false);
         var from = session.KernelFromRun;
         var setup = (await _store.HistoryAsync(session.Id, MaxHistory).ConfigureAwait(false)).Where(r => r.Ok && r.N > from).ToList();
-        var kernel = session.Python == Interpreters.Default
-            ? await _pool.TakeAsync().ConfigureAwait(false)
-            : await _launcher.StartAsync(session.Python.Executable, cancellationToken).ConfigureAwait(false);
-        _pool.Refill();
+        IKernelHandle kernel;
+        if (fromPool && session.Python == Interpreters.Default)
+        {
+            kernel = await _pool.TakeAsync().ConfigureAwait(false);
+            _pool.Refill();
+        }
+        else
+            kernel = await _launcher.StartAsync(session.Python.Executable, cancellationToken).ConfigureAwait(false);
         try
         {
             await kernel.Kernel.OpenSessionAsync($"check-{Guid.NewGuid():n}", $"check of {session.Info.Name}", null, 0, cancellationToken).ConfigureAwait(false);

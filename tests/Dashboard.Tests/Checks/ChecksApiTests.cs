@@ -27,6 +27,39 @@ public sealed class ChecksApiTests : IAsyncLifetime
             if m.format == "d" and any(s < 0 for s in m.strides):
                 ctypes.string_at(0)
             return m.nbytes
+
+        def past_end(b):
+            # Writes a terminating zero after the data, as C string code does: past the end.
+            a = np.asarray(b)
+            if a.flags.writeable and a.flags.c_contiguous:
+                ctypes.memset(a.ctypes.data + a.nbytes, 0, 1)
+
+        def into_readonly(b):
+            a = np.asarray(b)
+            if a.size:
+                ctypes.memset(a.ctypes.data, 0x11, 1)  # through the pointer: numpy's own write would refuse
+
+        kept = []
+        def keeps(b):
+            kept.append(memoryview(b))
+            return len(kept[-1])
+
+        import time
+        def stalls(b):
+            m = memoryview(b)
+            if m.format == "d" and m.ndim == 2 and m.strides[0] < 0:
+                time.sleep(60)
+            return m.nbytes
+
+        def ignores_interrupt(b):
+            m = memoryview(b)
+            if m.format == "d" and m.ndim == 2 and m.strides[0] < 0:
+                while True:
+                    try:
+                        time.sleep(60)
+                    except KeyboardInterrupt:
+                        pass
+            return m.nbytes
         """;
 
     private TestServer _server = null!;
@@ -34,7 +67,7 @@ public sealed class ChecksApiTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _server = await TestServer.StartAsync("--Bufferscope:Kernels:Warm=1");
+        _server = await TestServer.StartAsync("--Bufferscope:Kernels:Warm=1", "--Bufferscope:Kernels:KillGrace=00:00:00.500");
         _http = _server.Client();
     }
 
@@ -117,5 +150,39 @@ public sealed class ChecksApiTests : IAsyncLifetime
         var ct = TestContext.Current.CancellationToken;
         var run = await (await _http.PostAsJsonAsync($"/api/sessions/{session}/run", new { code = "1 + 1" }, ct)).Content.ReadFromJsonAsync<JsonElement>(ct);
         Assert.Equal("2", run.GetProperty("result").GetString());
+    }
+
+    [Theory]
+    [InlineData("past_end", "oob-write", "past_end(bufferscope.MemBuf(shape=(), format=\"B\"))")]
+    [InlineData("into_readonly", "readonly-write", "into_readonly(bufferscope.MemBuf(shape=(), format=\"B\", readonly=True))")]
+    [InlineData("keeps", "leaked-export", "keeps(bufferscope.MemBuf(shape=(), format=\"B\"))")]
+    public async Task A_defect_is_found_with_its_kind_and_shrunk_to_a_single_item(string target, string kind, string repro)
+    {
+        var session = await SessionWithConsumersAsync();
+        var report = await CheckAsync(session, new { target, cases = "quick" }, TimeSpan.FromSeconds(90));
+        TestContext.Current.TestOutputHelper?.WriteLine(report.ToString());
+        Assert.Equal("done", report.GetProperty("state").GetString());
+        var findings = report.GetProperty("findings").EnumerateArray().ToList();
+        Assert.NotEmpty(findings);
+        Assert.All(findings, f => Assert.Equal(kind, f.GetProperty("kind").GetString()));
+        Assert.Contains(findings, f => f.GetProperty("repro").GetString() == repro);
+    }
+
+    [Theory]
+    [InlineData("stalls", "interrupted (KeyboardInterrupt)")]
+    [InlineData("ignores_interrupt", "ignored KeyboardInterrupt past its time limit; its kernel was killed")]
+    public async Task A_hang_is_a_finding_whether_the_interrupt_stops_it_or_not(string target, string detail)
+    {
+        var session = await SessionWithConsumersAsync();
+        var report = await CheckAsync(session, new { target, cases = "quick", caseTimeoutMs = 300 }, TimeSpan.FromSeconds(120));
+        TestContext.Current.TestOutputHelper?.WriteLine(report.ToString());
+        Assert.Equal("done", report.GetProperty("state").GetString());
+        var findings = report.GetProperty("findings").EnumerateArray().ToList();
+        Assert.NotEmpty(findings);
+        Assert.All(findings, f => Assert.Equal("hang", f.GetProperty("kind").GetString()));
+        Assert.Contains(detail, findings[0].GetProperty("detail").GetString());
+        // Shrunk to the smallest layout that still stalls: one row of one item, the row stride negative.
+        Assert.Equal("[1,1]", findings[0].GetProperty("layout").GetProperty("shape").ToString());
+        Assert.True(Count(report, "passed") > 100);
     }
 }

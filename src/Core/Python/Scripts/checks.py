@@ -196,7 +196,10 @@ def run_case(case_json):
         return json.dumps({"kind": "passed", "expected": None, "got": None, "detail": None, "data": before[GUARD:GUARD + size].hex()})
     buffer = case_buffer(json.dumps({"format": fmt, "shape": shape, "strides": strides, "offset": GUARD + offset,
                                      "readonly": readonly}), before)
-    copy = case_buffer(json.dumps({"format": fmt, "shape": shape, "strides": None, "offset": 0, "readonly": readonly}), packed)
+    # The copy has guards too: a consumer that writes past the end must not reach the kernel's heap through it.
+    guard = bytes((PATTERN,)) * GUARD
+    copy = case_buffer(json.dumps({"format": fmt, "shape": shape, "strides": None, "offset": GUARD, "readonly": readonly}),
+                       guard + packed + guard)
     refs = sys.getrefcount(buffer)
 
     got = _call(_target, buffer)
@@ -256,7 +259,7 @@ def _compare(case, buffer, copy, offsets, itemsize, got, expected):
         # Writes through the layout must land where the same writes land on the copy.
         after = case_memory(buffer)
         elements = b"".join(after[GUARD + at:GUARD + at + itemsize] for at in offsets)
-        written = case_memory(copy)
+        written = case_memory(copy)[GUARD:GUARD + len(elements)]
         if elements != written:
             k = next(i for i in range(0, len(written), itemsize) if elements[i:i + itemsize] != written[i:i + itemsize]) // itemsize
             return _finding("wrong", (True, elements[k * itemsize:(k + 1) * itemsize]), (True, written[k * itemsize:(k + 1) * itemsize]),
