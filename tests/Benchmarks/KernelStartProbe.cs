@@ -4,12 +4,17 @@ using Bufferscope.Core.Kernels;
 
 namespace Bufferscope.Benchmarks;
 
+/// <summary>
+/// Where a check kernel's start goes: to its hello (process, runtime, Python, RPC), its session,
+/// its setup (numpy imported), the target prepared; and the CPU the kernel process used for it.
+/// Four starts, one line each: what a check pays after every crash.
+/// </summary>
 internal static class KernelStartProbe
 {
     public static async Task<int> RunAsync()
     {
         var options = new BufferscopeOptions();
-        var run = Directory.CreateTempSubdirectory("probe-").FullName;
+        var run = Directory.CreateTempSubdirectory("bufferscope-kernel-start-").FullName;
         var launcher = new LocalKernelLauncher(KernelCommand.ForAssembly(typeof(Bufferscope.Dashboard.DashboardWebApplication).Assembly.Location), run, options);
         for (var i = 0; i < 4; i++)
         {
@@ -26,6 +31,7 @@ internal static class KernelStartProbe
             var cpu = (long.Parse(stat[13]) + long.Parse(stat[14])) * 10;
             Console.WriteLine($"hello {hello:0} ms, open {open - hello:0}, setup {setup - open:0}, prepare {prepared - setup:0}, total {prepared:0} ms; kernel CPU {cpu} ms");
         }
+        Directory.Delete(run, recursive: true);
         return 0;
     }
 }
