@@ -120,6 +120,7 @@ public sealed class ExporterChecksTests : IAsyncLifetime
     [InlineData("bytearray(b'xyz')")]
     [InlineData("b'read-only bytes'")]
     [InlineData("array.array('d', [1.0, 2.0])")]
+    [InlineData("mmap.mmap(-1, 64)")]
     [InlineData("frame")]                                      // a MemBuf, Fortran order
     [InlineData("lambda: bufferscope.MemBuf(shape=(2, 3), format='i', readonly=True)")] // a factory
     public async Task A_correct_exporter_gives_no_finding(string target)
@@ -162,5 +163,28 @@ public sealed class ExporterChecksTests : IAsyncLifetime
         p.WaitForExit();
         Assert.True(p.ExitCode == 0, $"{file} {string.Join(' ', args)} failed ({p.ExitCode}): {stderr}");
         return stdout.Result;
+    }
+
+    [Fact]
+    public async Task A_ctypes_array_fills_shape_and_format_whatever_is_asked()
+    {
+        var report = await CheckAsync("(ctypes.c_int * 4)()");
+        var details = report.GetProperty("findings").EnumerateArray().Select(f => $"{f.GetProperty("flags").GetString()}: {f.GetProperty("detail").GetString()}").ToList();
+        Assert.Contains("PyBUF_SIMPLE: filled shape, which the request did not ask for (no PyBUF_ND)", details);
+    }
+
+    [Fact]
+    public async Task A_dotnet_array_through_pythonnet_fills_fields_nobody_asked_for()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var run = await (await _http.PostAsJsonAsync($"/api/sessions/{_session}/run", new { code = "import clr\nfrom System import Array, Double\nnet = Array[Double](6)" }, ct)).Content.ReadFromJsonAsync<JsonElement>(ct);
+        Assert.True(run.GetProperty("ok").GetBoolean(), run.ToString());
+        var report = await CheckAsync("net");
+        // pythonnet 3.2.1 fills shape and format whatever is asked, and refuses Fortran-order
+        // requests even of one dimension, which is Fortran-contiguous too (allowed, counted apart).
+        var details = report.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("detail").GetString()).ToList();
+        Assert.Contains("filled shape, which the request did not ask for (no PyBUF_ND)", details);
+        Assert.Contains("filled format, which the request did not ask for (no PyBUF_FORMAT): NULL means 'B'", details);
+        Assert.True(report.GetProperty("counts").GetProperty("refused").GetInt32() > 0);
     }
 }
