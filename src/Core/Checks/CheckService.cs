@@ -9,22 +9,39 @@ namespace Bufferscope.Core.Checks;
 /// <summary>
 /// The checks of every session: started one at a time per session (each in a kernel of its own,
 /// so the code under test can crash without touching the session's), kept for reading until the
-/// session goes (the last <see cref="KeptPerSession"/>), cancelled on request. Progress goes out
+/// session goes (the last <see cref="KeptPerSession"/>), cancelled on request or with their session. Progress goes out
 /// on the session's events as checkProgressed, at most every <see cref="ProgressInterval"/> and
 /// always at the end.
 /// </summary>
-public sealed class CheckService(KernelSessions sessions, BufferscopeOptions options) : IAsyncDisposable
+public sealed class CheckService : IAsyncDisposable
 {
     public const int KeptPerSession = 20;
     public static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(100);
     private readonly ConcurrentDictionary<string, CheckRun> _runs = new();
     private readonly Lock _startLock = new();
+    private readonly KernelSessions _sessions;
+    private readonly BufferscopeOptions _options;
+
+    public CheckService(KernelSessions sessions, BufferscopeOptions options)
+    {
+        _sessions = sessions;
+        _options = options;
+        // A deleted session's checks go with it: cancelled (their kernels end), and forgotten.
+        sessions.Deleted += id =>
+        {
+            foreach (var run in _runs.Values.Where(r => r.SessionId == id))
+            {
+                run.Cancel();
+                _runs.TryRemove(run.Id, out _);
+            }
+        };
+    }
 
     /// <summary>Starts a check on the session; throws <see cref="BufferSpecException"/> for a bad request and <see cref="LimitExceededException"/> while one runs there.</summary>
     public CheckRun Start(string sessionId, CheckRequest request)
     {
         var valid = request.Validated();
-        sessions.Get(sessionId); // a session that exists
+        _sessions.Get(sessionId); // a session that exists
         CheckRun run;
         lock (_startLock)
         {
@@ -43,23 +60,26 @@ public sealed class CheckService(KernelSessions sessions, BufferscopeOptions opt
                 return;
             lastSent = now;
             var report = r.Report();
-            sessions.Events.Publish(new BufferEvent(BufferEventKind.CheckProgressed, sessionId, null, null, null, CoarseClock.Now)
+            _sessions.Events.Publish(new BufferEvent(BufferEventKind.CheckProgressed, sessionId, null, null, null, CoarseClock.Now)
             {
                 Check = new CheckProgressed(report.Id, report.State, report.Total, report.Done, report.Counts, report.Findings.Count),
             });
         };
-        var progressPath = Path.Combine(sessions.MemoryDirectory, $"check-{run.Id}.progress");
+        var progressPath = Path.Combine(_sessions.MemoryDirectory, $"check-{run.Id}.progress");
         var first = 1;
-        run.Start(new CheckKernel(cancel => sessions.StartCheckKernelAsync(sessionId, fromPool: Interlocked.Exchange(ref first, 0) == 1, cancel), valid.Target!, valid.Reference, progressPath,
-            TimeSpan.FromMilliseconds(valid.CaseTimeoutMs), options.Kernels.KillGrace, valid.Mode!));
+        run.Start(new CheckKernel(cancel => _sessions.StartCheckKernelAsync(sessionId, fromPool: Interlocked.Exchange(ref first, 0) == 1, cancel), valid.Target!, valid.Reference, progressPath,
+            TimeSpan.FromMilliseconds(valid.CaseTimeoutMs), _options.Kernels.KillGrace, valid.Mode!));
         return run;
     }
 
     public CheckReport Get(string sessionId, string checkId) => Find(sessionId, checkId).Report();
 
     /// <summary>The session's checks, newest first.</summary>
-    public IReadOnlyList<CheckReport> List(string sessionId) =>
-        [.. _runs.Values.Where(r => r.SessionId == sessionId).OrderByDescending(r => r.StartedAt).Select(r => r.Report())];
+    public IReadOnlyList<CheckReport> List(string sessionId)
+    {
+        _sessions.Get(sessionId); // a session that exists, or 404
+        return [.. _runs.Values.Where(r => r.SessionId == sessionId).OrderByDescending(r => r.StartedAt).Select(r => r.Report())];
+    }
 
     /// <summary>Cancels a running check (its kernel ends); a check that has ended stays as it ended.</summary>
     public async Task<CheckReport> CancelAsync(string sessionId, string checkId)

@@ -181,6 +181,9 @@ public sealed class KernelSessions : IAsyncDisposable
             StateChanged(session); // a restart tells once, when it is done
     }
 
+    /// <summary>A session was deleted (asked, or idle): what runs for it elsewhere (a check) ends too.</summary>
+    public event Action<string>? Deleted;
+
     /// <summary>Where sessions' memory files are (tmpfs): a check's progress file goes there too.</summary>
     public string MemoryDirectory => _memoryDirectory;
 
@@ -370,6 +373,7 @@ public sealed class KernelSessions : IAsyncDisposable
         if (!_sessions.TryRemove(sessionId, out _))
             throw new NotFoundException($"no session with id '{sessionId}'");
         await EndAsync(session, forget: true).ConfigureAwait(false);
+        Deleted?.Invoke(session.Id);
     }
 
     /// <summary>
@@ -557,6 +561,8 @@ public sealed class KernelSessions : IAsyncDisposable
             if (_sessions.TryRemove(session.Id, out _))
             {
                 await EndAsync(session, forget: true).ConfigureAwait(false);
+                Deleted?.Invoke(session.Id);
+        Deleted?.Invoke(session.Id);
                 deleted.Add(session.Info);
             }
         }

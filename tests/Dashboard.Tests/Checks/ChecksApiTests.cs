@@ -185,4 +185,57 @@ public sealed class ChecksApiTests : IAsyncLifetime
         Assert.Equal("[1,1]", findings[0].GetProperty("layout").GetProperty("shape").ToString());
         Assert.True(Count(report, "passed") > 100);
     }
+
+    [Theory]
+    [InlineData("""{"mode": "fuzz", "target": "total"}""", "mode 'fuzz' is not allowed; use 'consumer'")]
+    [InlineData("""{"target": "total", "cases": "huge"}""", "cases 'huge' is not a case set; use one of quick, standard, exhaustive")]
+    [InlineData("""{"target": " "}""", "target is required")]
+    [InlineData("""{"target": "total", "caseTimeoutMs": 5}""", "caseTimeoutMs is 5; it must be 10 to 60000")]
+    public async Task A_bad_request_is_refused_saying_what_is_allowed(string body, string detail)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var session = await SessionWithConsumersAsync();
+        var answer = await _http.PostAsync($"/api/sessions/{session}/checks", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), ct);
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        Assert.Contains(detail, (await answer.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("detail").GetString());
+        Assert.Equal(0, (await _http.GetFromJsonAsync<JsonElement>($"/api/sessions/{session}/checks", ct)).GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_target_that_does_not_resolve_fails_the_check_saying_why()
+    {
+        var session = await SessionWithConsumersAsync();
+        var report = await CheckAsync(session, new { target = "totl" }, TimeSpan.FromSeconds(30));
+        Assert.Equal("failed", report.GetProperty("state").GetString());
+        Assert.Equal("target 'totl': NameError: name 'totl' is not defined", report.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task One_check_runs_at_a_time_per_session_and_cancelling_ends_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var session = await SessionWithConsumersAsync();
+        var started = await _http.PostAsJsonAsync($"/api/sessions/{session}/checks", new { target = "total", cases = "exhaustive" }, ct);
+        var id = (await started.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetString();
+        var second = await _http.PostAsJsonAsync($"/api/sessions/{session}/checks", new { target = "total" }, ct);
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Contains($"check {id} is still running", (await second.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("detail").GetString());
+        // Under way first: cases done, far from all of them.
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while ((await _http.GetFromJsonAsync<JsonElement>($"/api/sessions/{session}/checks/{id}", ct)).GetProperty("done").GetInt32() == 0)
+        {
+            Assert.True(DateTime.UtcNow < until, "the check never got under way");
+            await Task.Delay(50, ct);
+        }
+        var cancelled = await (await _http.DeleteAsync($"/api/sessions/{session}/checks/{id}", ct)).Content.ReadFromJsonAsync<JsonElement>(ct);
+        Assert.Equal("cancelled", cancelled.GetProperty("state").GetString());
+        Assert.True(cancelled.GetProperty("done").GetInt32() < cancelled.GetProperty("total").GetInt32());
+        // Another may start now.
+        var third = await _http.PostAsJsonAsync($"/api/sessions/{session}/checks", new { target = "total", cases = "quick" }, ct);
+        Assert.Equal(HttpStatusCode.Accepted, third.StatusCode);
+        // Deleting the session takes its checks with it.
+        var thirdId = (await third.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetString();
+        (await _http.DeleteAsync($"/api/sessions/{session}?force=true", ct)).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync($"/api/sessions/{session}/checks/{thirdId}", ct)).StatusCode);
+    }
 }
