@@ -77,4 +77,48 @@ public sealed class CaseRunnerTests(CoreFixture fixture)
             TestContext.Current.TestOutputHelper?.WriteLine($"{r.Index} {r.Kind}: {r.Detail} | got {r.Got} | expected {r.Expected}");
         Assert.Equal(expected, Kinds(results));
     }
+
+    /// <summary>With no numpy (every interpreter test.sh runs): memoryview's own consumers.</summary>
+    [Fact]
+    public async Task Memoryview_consumers_are_judged_on_every_interpreter()
+    {
+        var session = await fixture.NewSessionAsync();
+        await fixture.RunOkAsync(session, """
+            def listed(b):
+                return memoryview(b).tolist()
+
+            import ctypes
+            def flat(b):
+                # The raw bytes from the first item on: C order assumed, gaps read as items.
+                return ctypes.string_at(b.address + b.offset, memoryview(b).nbytes)
+
+            held = []
+            def holds(b):
+                held.append(memoryview(b))
+            """);
+        async Task<string> KindsOf(string target)
+        {
+            await fixture.Core.Checks.PrepareAsync(session, target, null);
+            var cases = CaseSet.Matrix("i", CaseSet.Standard).Select((l, i) => new CheckCase(i, l)).ToList();
+            var results = new List<CaseResult>();
+            while (results.Count < cases.Count)
+                results.AddRange(await fixture.Core.Checks.RunAsync(cases[results.Count..], null, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)));
+            return Kinds(results);
+        }
+        Assert.Equal("passed 60", await KindsOf("listed"));
+        Assert.Matches("^passed \\d+, wrong \\d+$", await KindsOf("flat"));
+        Assert.Equal("leaked-export 60", await KindsOf("holds"));
+    }
+
+    [Fact]
+    public async Task A_target_that_does_not_resolve_is_refused_naming_it()
+    {
+        var session = await fixture.NewSessionAsync();
+        var error = await Assert.ThrowsAsync<Bufferscope.Core.Buffers.BufferSpecException>(() => fixture.Core.Checks.PrepareAsync(session, "nothing_here", null));
+        Assert.Equal("target", error.ParamName);
+        Assert.Equal("target 'nothing_here': NameError: name 'nothing_here' is not defined", error.Detail);
+        error = await Assert.ThrowsAsync<Bufferscope.Core.Buffers.BufferSpecException>(() => fixture.Core.Checks.PrepareAsync(session, "len", "42"));
+        Assert.Equal("reference", error.ParamName);
+        Assert.Contains("is int, not a callable", error.Detail);
+    }
 }
