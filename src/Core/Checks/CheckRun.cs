@@ -204,6 +204,7 @@ public sealed class CheckRun
         {
             Original = c.Layout,
             Data = data,
+            Drawing = LayoutDrawing.Text(layout),
             Traceback = traceback,
             ShrinkMs = Math.Round(clock.Elapsed.TotalMilliseconds, 1),
         };

@@ -23,6 +23,8 @@ public sealed record Finding(
     /// case as a real buffer, e.g. <c>POST .../buffers</c> with <c>fill: { kind: "bytes", bytes }</c>.
     /// </summary>
     public string? Data { get; init; }
+    /// <summary>The layout drawn as its elements over its bytes (<see cref="LayoutDrawing"/>).</summary>
+    public string? Drawing { get; init; }
     /// <summary>What faulthandler wrote, for a crash.</summary>
     public string? Traceback { get; init; }
     public double ShrinkMs { get; init; }
