@@ -101,13 +101,14 @@ public static class CheckCommand
         {
             return Fail($"could not write a report: {e.Message}");
         }
-        if (report.State == CheckStates.Failed)
-            return Fail($"the check could not run: {report.Error}");
-        if (report.State == CheckStates.Cancelled)
+        // Interrupted first: a signal during a kernel's start can end the run as failed rather than cancelled.
+        if (interrupted || report.State == CheckStates.Cancelled)
         {
             Console.Error.WriteLine("bufferscope check: interrupted; the summary and reports hold what was found so far");
             return Interrupted;
         }
+        if (report.State == CheckStates.Failed)
+            return Fail($"the check could not run: {report.Error}");
         return report.FindingCount == 0 ? NoFindings : Findings;
     }
 

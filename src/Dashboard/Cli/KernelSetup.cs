@@ -62,7 +62,8 @@ public sealed class KernelSetup(IReadOnlyList<string> directories, IReadOnlyList
         var what = error is null ? "it failed" : $"{error.Type}: {error.Message}";
         if (error?.Type is "ModuleNotFoundError")
             return $"setup failed: {step.Source}: {what}. Python looked in {string.Join(", ", directories)} (the current directory and each --path DIR), " +
-                "then the interpreter's own paths; PYTHONPATH does not reach the kernel, which runs Python isolated: add --path DIR";
+                "then the interpreter's own paths; PYTHONPATH does not reach the kernel, which runs Python isolated: add --path DIR for a module of yours, " +
+                "or give --python an interpreter (a virtual environment's bin/python) that has it installed";
         var traceback = string.IsNullOrWhiteSpace(error?.Traceback) ? "" : "\n" + error!.Traceback.TrimEnd();
         return $"setup failed: {step.Source}: {what}{traceback}";
     }

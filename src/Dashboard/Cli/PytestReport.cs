@@ -100,7 +100,9 @@ public static class PytestReport
     {
         var l = f.Layout;
         var shape = l.Rank == 0 ? "scalar" : string.Join("x", l.Shape);
-        var order = l.Order switch { "C" => "c", "F" => "fortran", _ => "strided" };
+        string order;
+        try { order = l.Order switch { "C" => "c", "F" => "fortran", _ => "strided" }; }
+        catch (BufferSpecException) { order = "strided"; } // a layout BufferLayout refuses still gets its test: the name is only a name
         return $"test_{f.Kind.Replace('-', '_')}_{n}_{shape}_{order}{(l.Readonly ? "_readonly" : "")}";
     }
 }

@@ -195,6 +195,65 @@ public sealed class CheckCommandTests(CheckCommandTests.COrderCheck cOrder) : IC
         Assert.Contains("Exit status: 0 no finding", outcome.Stdout);
     }
 
+    [Fact]
+    public async Task Check_Sigterm_EndsItsKernelsRemovesItsFilesAndExits130()
+    {
+        using var directory = new TempDirectory();
+        File.WriteAllText(Path.Combine(directory.Path, "slow.py"), "import time\n\ndef process(b):\n    time.sleep(0.05)\n    return memoryview(b).nbytes\n");
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = directory.Path, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Bufferscope.Dashboard.dll"), CheckCommand.Mode, "--import", "slow", "--consumer", "slow:process", "--cases", "quick", "--junit", "out.xml" })
+            start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        try
+        {
+            var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+            // The first progress line comes after the first batch: by then the kernel is up and running cases.
+            var line = await process.StandardError.ReadLineAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+            Assert.Matches(@"^bufferscope check: \d+/306 cases", line);
+            var kernel = Assert.Single(Children(process.Id), c => c.CommandLine.Contains(" kernel --socket ", StringComparison.Ordinal));
+            var scratch = Path.GetDirectoryName(kernel.CommandLine.Split(' ')[^1])!;
+            Assert.True(Directory.Exists(scratch), scratch);
+
+            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+                await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+            var stderr = await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+            Assert.True(process.ExitCode == CheckCommand.Interrupted, $"exit {process.ExitCode}\n{await stdout}\n{stderr}");
+            Assert.Contains("CANCELLED after ", await stdout);
+            Assert.Equal("cancelled", (string?)XDocument.Load(Path.Combine(directory.Path, "out.xml")).Descendants("error").Single().Attribute("type"));
+            // The command waits for its kernels to end (and reaps them) before it exits.
+            Assert.False(Directory.Exists($"/proc/{kernel.Pid}"), $"kernel {kernel.Pid} outlived its check");
+            Assert.False(Directory.Exists(scratch), $"{scratch} outlived its check");
+        }
+        finally
+        {
+            if (!process.HasExited)
+                process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>The processes whose parent is <paramref name="pid"/>, with their command lines.</summary>
+    private static List<(int Pid, string CommandLine)> Children(int pid)
+    {
+        var children = new List<(int, string)>();
+        foreach (var entry in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(entry), out var child))
+                continue;
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(entry, "stat"));
+                // pid (comm) state ppid ...: comm may hold spaces and parentheses, so read after the last ')'.
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) == pid)
+                    children.Add((child, File.ReadAllText(Path.Combine(entry, "cmdline")).Replace('\0', ' ').TrimEnd()));
+            }
+            catch (IOException) { } // a process that ended meanwhile
+        }
+        return children;
+    }
+
     /// <summary>A finding whose text holds what XML 1.0 and Python source cannot hold as is.</summary>
     private static CheckReport AwkwardReport()
     {
