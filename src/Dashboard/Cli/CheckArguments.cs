@@ -32,18 +32,20 @@ public sealed partial record CheckArguments
         Usage: bufferscope check --consumer TARGET [options]
 
         Runs TARGET over every buffer layout of a case set (C, Fortran, strided, negative strides,
-        offsets, read-only; 10-29 formats) in kernel processes of its own, and reports what it got
+        offsets, read-only; 10-37 formats) in kernel processes of its own, and reports what it got
         wrong. A crash or a hang is a finding; the check goes on in a fresh kernel.
 
         What to check (one of):
           --consumer TARGET       a callable that takes one buffer: 'module:function', or an
                                   expression after the setup, e.g. 'numpy.sum'
-          --exporter TARGET       an object to request buffers from (mode 'exporter')
+          --exporter TARGET       an object (an expression after the setup) to send every request
+                                  to (the base requests x WRITABLE x FORMAT), each answer held
+                                  to PEP 3118's rules
           --reference TARGET      the oracle, called on a C-contiguous copy of each case
                                   (default: TARGET itself on the copy)
 
         How:
-          --cases SET             quick, standard or exhaustive (default: standard)
+          --cases SET             quick, standard or exhaustive (default: standard; consumers)
           --seed N                seed of the random layouts (default: 1)
           --case-timeout-ms N     a case running longer is interrupted; one that ignores the
                                   interrupt is a hang (10 to 60000, default: 2000)

@@ -53,11 +53,7 @@ public static class CheckCommand
         try { installation = PythonInstallation.Probe(python); }
         catch (PythonStartException e) { return Fail($"--python: {e.Message}"); }
 
-        CheckRun run;
-        // Core decides which modes it runs: a mode it does not is refused here, before any kernel starts.
-        try { run = new CheckRun(Guid.NewGuid().ToString("n")[..12], "cli", request); }
-        catch (BufferSpecException e) { return Fail($"{arguments.FlagOf(e.ParamName)}: {e.Detail}"); }
-
+        var run = new CheckRun(Guid.NewGuid().ToString("n")[..12], "cli", request);
         using var scratch = ScratchDirectory.Create();
         var launcher = new LocalKernelLauncher(KernelCommand.ForAssembly(typeof(CheckCommand).Assembly.Location), scratch.Path, options);
         var setup = new KernelSetup([Environment.CurrentDirectory, .. arguments.Paths], arguments.Setup);
@@ -76,7 +72,7 @@ public static class CheckCommand
         {
             run.Start(new CheckKernel(cancel => setup.StartAsync(launcher, installation.Executable, options.Kernels.KillGrace, cancel),
                 request.Target!, request.Reference, Path.Combine(scratch.Path, "check.progress"),
-                TimeSpan.FromMilliseconds(request.CaseTimeoutMs), options.Kernels.KillGrace));
+                TimeSpan.FromMilliseconds(request.CaseTimeoutMs), options.Kernels.KillGrace, request.Mode!));
             await run.Completion.ConfigureAwait(false);
         }
         progress.End();

@@ -6,7 +6,7 @@ namespace Bufferscope.Dashboard.Cli;
 
 /// <summary>
 /// What a check found, as stdout shows it at the end: what ran, the count of every kind (zeros
-/// too, so a log can be searched for one), then each finding with its kind, layout, reproduction,
+/// too, so a log can be searched for one), then each finding with its kind, layout (or request), reproduction,
 /// expected and got, and why; the last line says the verdict the exit status carries.
 /// </summary>
 public static class CheckSummary
@@ -19,12 +19,15 @@ public static class CheckSummary
         var seconds = (report.ElapsedMs / 1000).ToString("0.0", CultureInfo.InvariantCulture);
         text.Append(CultureInfo.InvariantCulture, $"bufferscope check: {report.Mode} {report.Target}")
             .Append(report.Reference is null ? "" : $" (reference {report.Reference})")
-            .Append(CultureInfo.InvariantCulture, $", cases {report.Cases}, seed {report.Seed}: {report.Done} of {report.Total} cases in {seconds} s\n");
+            // An exporter check sends a fixed set of requests: no case set, no seed.
+            .Append(report.Mode == "consumer" ? $", cases {report.Cases}, seed {report.Seed.ToString(CultureInfo.InvariantCulture)}" : "")
+            .Append(CultureInfo.InvariantCulture, $": {report.Done} of {report.Total} cases in {seconds} s")
+            .Append(CultureInfo.InvariantCulture, $" ({report.KernelStarts} {(report.KernelStarts == 1 ? "kernel" : "kernels")}, {(report.KernelStartMs / 1000).ToString("0.0", CultureInfo.InvariantCulture)} s of it starting them)\n");
         text.Append("  ").AppendJoin("  ", CheckKinds.All.Select(k => $"{k} {report.Counts.GetValueOrDefault(k)}")).Append('\n');
         for (var i = 0; i < report.Findings.Count; i++)
         {
             var f = report.Findings[i];
-            text.Append(CultureInfo.InvariantCulture, $"\n{i + 1,3}. {f.Kind}: {f.Layout}");
+            text.Append(CultureInfo.InvariantCulture, $"\n{i + 1,3}. {f.Kind}: {Subject(f)}");
             if (f.Cases > 1)
                 text.Append(CultureInfo.InvariantCulture, $" ({f.Cases} failing cases shrank to it)");
             text.Append('\n');
@@ -51,6 +54,9 @@ public static class CheckSummary
             _ => $"FAILED: {findings} failing {(findings == 1 ? "case" : "cases")} in {report.Findings.Count} {(report.Findings.Count == 1 ? "finding" : "findings")}",
         };
     }
+
+    /// <summary>What a finding is about: a consumer's, the layout it was handed; an exporter's, the request it was sent.</summary>
+    public static string Subject(Finding f) => f.Flags is { } flags ? $"request {flags}" : f.Layout.ToString();
 
     private static void Field(StringBuilder text, string name, string? value)
     {

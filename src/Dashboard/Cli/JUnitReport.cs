@@ -28,7 +28,7 @@ public static class JUnitReport
             var f = report.Findings[i];
             cases.Add(new XElement("testcase",
                 new XAttribute("classname", Safe(classname)),
-                new XAttribute("name", Safe($"{f.Kind} {i + 1}: {f.Layout}")),
+                new XAttribute("name", Safe($"{f.Kind} {i + 1}: {CheckSummary.Subject(f)}")),
                 new XAttribute("time", "0"),
                 new XElement("failure",
                     new XAttribute("type", f.Kind),
@@ -94,6 +94,8 @@ public static class JUnitReport
             body.Append("got:      ").Append(f.Got).Append('\n');
         if (f.Detail is not null)
             body.Append("detail:   ").Append(f.Detail).Append('\n');
+        if (f.Flags is not null)
+            body.Append("request:  ").Append(f.Flags).Append('\n');
         body.Append("layout:   ").Append(f.Layout).Append('\n');
         if (f.Cases > 1)
             body.Append(CultureInfo.InvariantCulture, $"cases:    {f.Cases} failing cases shrank to this layout\n");

@@ -50,7 +50,10 @@ public static class PytestReport
             .Append(CultureInfo.InvariantCulture, $"HANG_SECONDS = {hangAfter.TotalSeconds:0.0##}\n");
         if (report.Mode != "consumer")
         {
-            file.Append('\n').Append(PythonLiteral.Comment($"Findings of a check in mode '{report.Mode}' are not reproduced here: only a consumer's are."));
+            // Not yet: an exporter's judgment is the whole of PEP 3118's rules (ExporterRules), which this file would have to carry.
+            file.Append('\n').Append(PythonLiteral.Comment($"Findings of a check in mode '{report.Mode}' are not reproduced as tests yet (only a consumer's are); what they were:"));
+            foreach (var f in report.Findings)
+                file.Append(PythonLiteral.Comment($"{f.Kind}: {CheckSummary.Subject(f)}: {f.Detail}\n  {f.Repro}\n  expected: {f.Expected}\n  got: {f.Got}"));
             return file.ToString();
         }
         if (report.Findings.Count == 0)
