@@ -14,7 +14,7 @@ public sealed record Finding(
     string? Got,
     string? Detail)
 {
-    /// <summary>Failing cases this finding stands for (the first one shrank to it).</summary>
+    /// <summary>Failing cases this finding stands for: those that shrank to it, and, past the shrinks a kind gets, the later ones of its kind.</summary>
     public int Cases { get; init; } = 1;
     /// <summary>The case first found failing, before shrinking.</summary>
     public CaseLayout? Original { get; init; }

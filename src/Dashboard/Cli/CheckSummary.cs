@@ -29,12 +29,19 @@ public static class CheckSummary
             var f = report.Findings[i];
             text.Append(CultureInfo.InvariantCulture, $"\n{i + 1,3}. {f.Kind}: {Subject(f)}");
             if (f.Cases > 1)
-                text.Append(CultureInfo.InvariantCulture, $" ({f.Cases} failing cases shrank to it)");
+                text.Append(CultureInfo.InvariantCulture, $" (stands for {f.Cases} failing cases)");
             text.Append('\n');
             Field(text, "repro", f.Repro);
             Field(text, "expected", f.Expected);
             Field(text, "got", f.Got);
             Field(text, "detail", f.Detail);
+            if (f.Drawing is { } drawing)
+            {
+                // Its own lines, so the byte columns line up.
+                text.Append(Indent).Append("layout:\n");
+                foreach (var line in drawing.Split('\n'))
+                    text.Append(Indent).Append("  ").Append(line).Append('\n');
+            }
             Field(text, "traceback", f.Traceback);
         }
         text.Append('\n').Append(Verdict(report)).Append('\n');

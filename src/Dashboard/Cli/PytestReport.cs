@@ -71,7 +71,7 @@ public static class PytestReport
         var l = f.Layout;
         var test = new StringBuilder();
         var about = new StringBuilder()
-            .Append(CultureInfo.InvariantCulture, $"{n}. {f.Kind}: {f.Detail}").Append(f.Cases > 1 ? $" ({f.Cases} failing cases shrank to it)" : "").Append('\n')
+            .Append(CultureInfo.InvariantCulture, $"{n}. {f.Kind}: {f.Detail}").Append(f.Cases > 1 ? $" (stands for {f.Cases} failing cases)" : "").Append('\n')
             .Append("layout:   ").Append(l).Append('\n')
             .Append("as in bufferscope: ").Append(f.Repro).Append('\n');
         if (f.Expected is not null)
