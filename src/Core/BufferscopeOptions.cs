@@ -93,4 +93,6 @@ public sealed class LimitOptions
     public int MaxConnectionsPerClient { get; set; } = 16;
     /// <summary>Bytes all WatchMemory streams together may hold for their windows (shadow, compare and frame copies).</summary>
     public long MaxTotalWatchBytes { get; set; } = 256L << 20;
+    /// <summary>Checks running at once, over all sessions: each has a kernel (two after a crash) of its own.</summary>
+    public int MaxRunningChecks { get; set; } = 4;
 }

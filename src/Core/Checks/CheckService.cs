@@ -47,6 +47,9 @@ public sealed class CheckService : IAsyncDisposable
         {
             if (_runs.Values.FirstOrDefault(r => r.SessionId == sessionId && r.IsRunning) is { } running)
                 throw new LimitExceededException($"check {running.Id} is still running on this session; wait for it or cancel it (DELETE .../checks/{running.Id})");
+            var max = _options.Limits.MaxRunningChecks;
+            if (_runs.Values.Count(r => r.IsRunning) >= max)
+                throw new LimitExceededException($"{Plural.Count(max, "check")} {(max == 1 ? "is" : "are")} running, the most allowed at once (Bufferscope:Limits:MaxRunningChecks); wait for one to end");
             run = new CheckRun(Guid.NewGuid().ToString("n")[..12], sessionId, valid);
             _runs[run.Id] = run;
             foreach (var old in _runs.Values.Where(r => r.SessionId == sessionId && !r.IsRunning).OrderByDescending(r => r.StartedAt).Skip(KeptPerSession - 1))

@@ -238,4 +238,21 @@ public sealed class ChecksApiTests : IAsyncLifetime
         (await _http.DeleteAsync($"/api/sessions/{session}?force=true", ct)).EnsureSuccessStatusCode();
         Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync($"/api/sessions/{session}/checks/{thirdId}", ct)).StatusCode);
     }
+
+    [Fact]
+    public async Task Checks_running_at_once_are_bounded_over_all_sessions()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await TestServer.StartAsync("--Bufferscope:Limits:MaxRunningChecks=1");
+        using var http = server.Client();
+        async Task<string> NewSession() => (await (await http.PostAsJsonAsync("/api/sessions", new { name = "bounded" }, ct)).Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetString()!;
+        var (a, b) = (await NewSession(), await NewSession());
+        var first = await http.PostAsJsonAsync($"/api/sessions/{a}/checks", new { target = "len", cases = "exhaustive" }, ct);
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        var second = await http.PostAsJsonAsync($"/api/sessions/{b}/checks", new { target = "len" }, ct);
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Contains("1 check is running, the most allowed at once (Bufferscope:Limits:MaxRunningChecks)", (await second.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("detail").GetString());
+        var id = (await first.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetString();
+        await http.DeleteAsync($"/api/sessions/{a}/checks/{id}", ct);
+    }
 }
