@@ -108,7 +108,7 @@ public sealed class ChecksApiTests : IAsyncLifetime
     public async Task A_correct_consumer_gives_no_finding()
     {
         var session = await SessionWithConsumersAsync();
-        var report = await CheckAsync(session, new { target = "total", cases = "quick", seed = 1 }, TimeSpan.FromSeconds(60));
+        var report = await CheckAsync(session, new { target = "total", cases = "quick", seed = 1, caseTimeoutMs = 20_000 }, TimeSpan.FromSeconds(60));
         Assert.Equal("done", report.GetProperty("state").GetString());
         Assert.Equal(0, report.GetProperty("findings").GetArrayLength());
         Assert.Equal(report.GetProperty("total").GetInt32(), report.GetProperty("done").GetInt32());
@@ -119,7 +119,7 @@ public sealed class ChecksApiTests : IAsyncLifetime
     public async Task A_consumer_that_assumes_C_order_is_found_and_shrunk()
     {
         var session = await SessionWithConsumersAsync();
-        var report = await CheckAsync(session, new { target = "c_order", cases = "quick" }, TimeSpan.FromSeconds(60));
+        var report = await CheckAsync(session, new { target = "c_order", cases = "quick", caseTimeoutMs = 20_000 }, TimeSpan.FromSeconds(60));
         var findings = report.GetProperty("findings").EnumerateArray().ToList();
         TestContext.Current.TestOutputHelper?.WriteLine(report.ToString());
         Assert.NotEmpty(findings);
@@ -133,7 +133,8 @@ public sealed class ChecksApiTests : IAsyncLifetime
     public async Task A_crash_is_a_finding_and_the_check_goes_on()
     {
         var session = await SessionWithConsumersAsync();
-        var report = await CheckAsync(session, new { target = "crashes_on_negative", cases = "quick" }, TimeSpan.FromSeconds(120));
+        // A generous case limit: on a loaded machine a slow case must not pass for a hang here.
+        var report = await CheckAsync(session, new { target = "crashes_on_negative", cases = "quick", caseTimeoutMs = 20_000 }, TimeSpan.FromSeconds(180));
         TestContext.Current.TestOutputHelper?.WriteLine(report.ToString());
         Assert.Equal("done", report.GetProperty("state").GetString());
         var findings = report.GetProperty("findings").EnumerateArray().ToList();
@@ -159,7 +160,7 @@ public sealed class ChecksApiTests : IAsyncLifetime
     public async Task A_defect_is_found_with_its_kind_and_shrunk_to_a_single_item(string target, string kind, string repro)
     {
         var session = await SessionWithConsumersAsync();
-        var report = await CheckAsync(session, new { target, cases = "quick" }, TimeSpan.FromSeconds(90));
+        var report = await CheckAsync(session, new { target, cases = "quick", caseTimeoutMs = 20_000 }, TimeSpan.FromSeconds(120));
         TestContext.Current.TestOutputHelper?.WriteLine(report.ToString());
         Assert.Equal("done", report.GetProperty("state").GetString());
         var findings = report.GetProperty("findings").EnumerateArray().ToList();
