@@ -164,6 +164,7 @@ public sealed class CaseRunner
     {
         if (_prepare != 0)
             return;
+        PythonRuntime.LoadModule("_bufferscope_compare", "compare.py");
         var module = _module = PythonRuntime.LoadModule("_bufferscope_checks", "checks.py", m => CaseBuffers.Install(m, _budget));
         _runCase = PyConvert.Check(Interop.PyObject_GetAttrString(module, "run_case"));
         _prepare = PyConvert.Check(Interop.PyObject_GetAttrString(module, "prepare"));

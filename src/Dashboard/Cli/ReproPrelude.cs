@@ -4,13 +4,20 @@ namespace Bufferscope.Dashboard.Cli;
 /// The Python every pytest reproduction file starts with: how a case's buffer is made where
 /// bufferscope is not (ctypes over a bytearray: the exact format, shape, strides, offset and
 /// read-only flag, which no memoryview.cast() or numpy array gives for every layout), and the
-/// judgments of the check's kernel, one per kind. It copies what checks.py does (its guard pattern,
-/// its comparison of results, its refusals), since the file must run with nothing of ours
-/// installed: a change to how checks.py judges a case belongs here too.
+/// judgments of the check's kernel, one per kind. The comparison of results is compare.py's own
+/// text, included as it is; the guard pattern and the refusals are checks.py's, copied, since the
+/// file must run with nothing of ours installed: a change to how checks.py judges a case belongs here too.
 /// </summary>
 public static class ReproPrelude
 {
-    public const string Code = """"
+    /// <summary>The prelude: compare.py as it is, then the case's buffer and the judgments.</summary>
+    public static string Code { get; } = Core.Checks.CompareScript.Source.TrimEnd() + "\n\n\n" + Cases;
+
+    private const string Cases = """"
+        # The comparison above is compare.py's, the check kernel's own, under the names used here.
+        _MAX_TEXT, _MODULE_TARGET = MAX_TEXT, MODULE_TARGET
+        _freeze, _offsets, _same, _text = freeze, offsets, same, text
+
         import ctypes
         import faulthandler
         import gc
@@ -25,8 +32,6 @@ public static class ReproPrelude
         _GUARD = 16
         _PATTERN = 0xA5
         _REFUSALS = (BufferError, TypeError, ValueError)  # refusing a buffer is allowed
-        _MODULE_TARGET = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
-        _MAX_TEXT = 300
         # Every case's memory and layout arrays, for as long as the tests run: a view that the code
         # under test kept must never point at freed memory.
         _KEEP = []
@@ -119,14 +124,6 @@ public static class ReproPrelude
                 return view.mbuf.contents.exports + view.exports
 
 
-        def _offsets(shape, strides, start):
-            """Byte offset of every element in the memory, in C order."""
-            at = [start]
-            for extent, stride in zip(shape, strides):
-                at = [o + i * stride for o in at for i in range(extent)]
-            return at
-
-
         def _view(memory, format, shape, strides, start, readonly):
             """A memoryview of memory with exactly this layout. memoryview.cast() makes C-contiguous views
             only and numpy renames some formats ('<i', '=l'), so the view is described to CPython directly."""
@@ -155,36 +152,6 @@ public static class ReproPrelude
                     value = getattr(value, part)
                 return value
             return eval(compile(text, "<target>", "eval"), globals())
-
-
-        def _text(value):
-            text = repr(value)
-            return text if len(text) <= _MAX_TEXT else text[:_MAX_TEXT] + "..."
-
-
-        def _freeze(value):
-            """What the comparison sees, as the check's: buffers as (type, format, shape, bytes)."""
-            if value is None or isinstance(value, (bool, int, float, complex, str, bytes)):
-                return value
-            if isinstance(value, (list, tuple)):
-                return type(value)(_freeze(v) for v in value)
-            if isinstance(value, dict):
-                return {k: _freeze(v) for k, v in value.items()}
-            try:
-                view = memoryview(value)
-            except TypeError:
-                return value
-            with view:
-                return (type(value).__name__, view.format, view.shape, view.tobytes())
-
-
-        def _same(a, b):
-            try:
-                if a == b:
-                    return True
-            except Exception:  # noqa: BLE001 - an == that raises (numpy's ambiguous truth) falls to repr
-                pass
-            return _text(a) == _text(b)  # NaN == NaN, and objects whose == is identity
 
 
         def _outcome(function, buffer):

@@ -14,9 +14,11 @@ the same values: a consumer that handles a layout right gives the same answer on
 import gc
 import importlib
 import json
-import re
 import struct
 import sys
+
+from _bufferscope_compare import MAX_TEXT as _MAX_TEXT, MODULE_TARGET as _MODULE_TARGET
+from _bufferscope_compare import freeze as _freeze, offsets as _offsets, same as _same, text as _text
 
 # case_buffer(layout_json, data) and case_memory(membuf) are set on this module by the embedding
 # before this source runs (Checks/CaseBuffers.cs): a MemBuf no session lists, and its bytes.
@@ -24,8 +26,6 @@ import sys
 GUARD = 16
 PATTERN = 0xA5
 _REFUSALS = (BufferError, TypeError, ValueError)
-_MAX_TEXT = 300
-_MODULE_TARGET = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
 
 _target = None
 _reference = None
@@ -101,47 +101,6 @@ def _values(code, count):
     if code == "B":
         return [k % 251 for k in range(count)]
     return [k for k in range(count)]  # H I L Q N P
-
-
-def _offsets(shape, strides, offset):
-    """Byte offset of every element, in C order."""
-    at = [offset]
-    for extent, stride in zip(shape, strides):
-        at = [o + i * stride for o in at for i in range(extent)]
-    return at
-
-
-def _text(value):
-    try:
-        text = repr(value)
-    except BaseException as exc:  # noqa: B036 - a repr that raises must not end the check
-        text = f"<repr raised {type(exc).__name__}>"
-    return text if len(text) <= _MAX_TEXT else text[:_MAX_TEXT] + "..."
-
-
-def _freeze(value):
-    """What the comparison sees: buffers as (type, format, shape, bytes), so no view is kept."""
-    if value is None or isinstance(value, (bool, int, float, complex, str, bytes)):
-        return value
-    if isinstance(value, (list, tuple)):
-        return type(value)(_freeze(v) for v in value)
-    if isinstance(value, dict):
-        return {k: _freeze(v) for k, v in value.items()}
-    try:
-        view = memoryview(value)
-    except TypeError:
-        return value
-    with view:
-        return (type(value).__name__, view.format, view.shape, view.tobytes())
-
-
-def _same(a, b):
-    try:
-        if a == b:
-            return True
-    except Exception:  # noqa: BLE001 - an == that raises (numpy's ambiguous truth) falls to repr
-        pass
-    return _text(a) == _text(b)  # NaN == NaN, and objects whose == is identity
 
 
 def _call(function, buffer):
