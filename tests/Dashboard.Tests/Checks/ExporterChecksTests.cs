@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -61,9 +60,9 @@ public sealed class ExporterChecksTests : IAsyncLifetime
     {
         _build = Directory.CreateTempSubdirectory("bufferscope-badexporter-").FullName;
         var python = Core.Python.PythonOptions.DefaultExecutable;
-        var paths = Exec(python, "-c", "import sysconfig as s; print(s.get_paths()['include']); print(s.get_config_var('EXT_SUFFIX'))").Split('\n');
+        var paths = Tool.Run(python, "-c", "import sysconfig as s; print(s.get_paths()['include']); print(s.get_config_var('EXT_SUFFIX'))").Split('\n');
         File.WriteAllText(Path.Combine(_build, "badexporter.c"), Source);
-        Exec("gcc", "-shared", "-fPIC", "-O1", $"-I{paths[0]}", "-o", Path.Combine(_build, "badexporter" + paths[1].Trim()), Path.Combine(_build, "badexporter.c"));
+        Tool.Run("gcc", "-shared", "-fPIC", "-O1", $"-I{paths[0]}", "-o", Path.Combine(_build, "badexporter" + paths[1].Trim()), Path.Combine(_build, "badexporter.c"));
         _server = await TestServer.StartAsync("--Bufferscope:Kernels:Warm=1");
         _http = _server.Client();
         var ct = TestContext.Current.CancellationToken;
@@ -150,19 +149,6 @@ public sealed class ExporterChecksTests : IAsyncLifetime
         Assert.Contains("answered a request it must refuse: buffer is read-only", finding.GetProperty("detail").GetString());
         Assert.Equal("PyBUF_WRITABLE", finding.GetProperty("flags").GetString());
         Assert.True(finding.GetProperty("layout").GetProperty("readonly").GetBoolean());
-    }
-
-    private static string Exec(string file, params string[] args)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-            start.ArgumentList.Add(a);
-        using var p = Process.Start(start)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"{file} {string.Join(' ', args)} failed ({p.ExitCode}): {stderr}");
-        return stdout.Result;
     }
 
     [Fact]

@@ -46,8 +46,8 @@ public sealed class InterpreterTests : IAsyncLifetime
     {
         if (Directory.Exists(Venv))
             Directory.Delete(Venv, recursive: true);
-        Exec(Core.Python.PythonOptions.DefaultExecutable, "-m", "venv", "--without-pip", Venv);
-        var paths = Exec(VenvPython, "-c", "import sysconfig as s; print(s.get_paths()['include']); print(s.get_paths()['platlib']); print(s.get_config_var('EXT_SUFFIX'))").Split('\n');
+        Tool.Run(Core.Python.PythonOptions.DefaultExecutable, "-m", "venv", "--without-pip", Venv);
+        var paths = Tool.Run(VenvPython, "-c", "import sysconfig as s; print(s.get_paths()['include']); print(s.get_paths()['platlib']); print(s.get_config_var('EXT_SUFFIX'))").Split('\n');
         var source = Path.Combine(Venv, "probe.c");
         File.WriteAllText(source, """
             #define PY_SSIZE_T_CLEAN
@@ -65,21 +65,9 @@ public sealed class InterpreterTests : IAsyncLifetime
             static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "probe", NULL, -1, methods};
             PyMODINIT_FUNC PyInit_probe(void) { return PyModule_Create(&module); }
             """);
-        Exec("gcc", "-shared", "-fPIC", "-O1", $"-I{paths[0]}", "-o", Path.Combine(paths[1], "probe" + paths[2]), source);
+        Tool.Run("gcc", "-shared", "-fPIC", "-O1", $"-I{paths[0]}", "-o", Path.Combine(paths[1], "probe" + paths[2]), source);
     }
 
-    private static string Exec(string file, params string[] args)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-            start.ArgumentList.Add(a);
-        using var p = Process.Start(start)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"{file} {string.Join(' ', args)} failed ({p.ExitCode}): {stderr}");
-        return stdout.Result.Trim();
-    }
 
     private async Task<SessionDto> CreateAsync(string? python)
     {
