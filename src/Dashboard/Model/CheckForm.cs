@@ -17,10 +17,10 @@ public sealed class CheckForm
 
     public bool CanRun => !string.IsNullOrWhiteSpace(Target);
 
-    /// <summary>The form as <paramref name="report"/>'s check was asked for, so Run runs it again; a target already typed stays.</summary>
+    /// <summary>The form as <paramref name="report"/>'s check was asked for, so Run runs it again; a target already typed stays, and an exporter check's target (an object, not a consumer) is not one.</summary>
     public void Prefill(CheckReport report)
     {
-        if (!string.IsNullOrWhiteSpace(Target))
+        if (!string.IsNullOrWhiteSpace(Target) || report.Mode != "consumer")
             return;
         Target = report.Target;
         Cases = CaseSets.Contains(report.Cases) ? report.Cases : Cases;

@@ -24,6 +24,7 @@ public sealed class ChecksPanelTests : ComponentTest
     {
         Cases = 12,
         Data = "000000000000000000000000000008400000000000000000",
+        Drawing = "byte     0         1\n         012345678901234567890123\nelement  aaaaaaaabbbbbbbbcccccccc",
         Original = new CaseLayout("d", [2, 3, 4], [8, 16, 48], 0, false),
     };
 
@@ -115,6 +116,7 @@ public sealed class ChecksPanelTests : ComponentTest
         Assert.Equal(Wrong.Got, wrong.QuerySelector("[data-testid=checks-got]")!.TextContent);
         Assert.Equal("cases: 12", wrong.QuerySelector("[data-testid=checks-finding-cases]")!.TextContent);
         Assert.Null(wrong.QuerySelector("[data-testid=checks-traceback]"));
+        Assert.Equal(Wrong.Drawing, wrong.QuerySelector("[data-testid=checks-drawing]")!.TextContent);
         var crash = panel.FindAll("[data-testid=checks-finding]")[1];
         Assert.Contains("read-only", crash.QuerySelector("[data-testid=checks-layout]")!.TextContent);
         Assert.Null(crash.QuerySelector("[data-testid=checks-expected]"));
@@ -222,6 +224,19 @@ public sealed class ChecksPanelTests : ComponentTest
         panel.WaitForElement("button[data-testid=checks-open]", Wait).Click();
         panel.WaitForAssertion(() => Assert.Equal("The server refused: 'finding_wrong_1' is already bound in session 'demo'; pick another name or delete that buffer first",
             Text(panel, "checks-open-error")), Wait);
+    }
+
+    [Fact]
+    public async Task AnExporterChecksFinding_IsShownUnderItsRequest_WithNothingToOpen_AndItsTargetIsNotOfferedToRun()
+    {
+        var rule = new Finding("wrong", new CaseLayout("B", [4], [1], 0, false), "PyBUF_ND", "obj.__buffer__(0x8)  # PyBUF_ND; __buffer__ is Python 3.12+",
+            "strides NULL (not asked for)", "strides (1,)", "filled strides, which PyBUF_ND did not ask for");
+        Client.Checks["e1"] = Report("e1", CheckStates.Done, 28, 28, "passed=27,wrong=1", [rule], target: "obj") with { Mode = "exporter" };
+        var panel = await PanelAsync();
+        panel.WaitForAssertion(() => Assert.Equal("request PyBUF_ND", Text(panel, "checks-flags")), Wait);
+        Assert.Empty(panel.FindAll("[data-testid=checks-open]"));
+        Assert.Contains("exporter", Text(panel, "checks-summary"));
+        Assert.Equal("", panel.Find("input[data-testid=checks-target]").GetAttribute("value") ?? "");
     }
 
     [Fact]

@@ -56,6 +56,7 @@ public sealed class ChecksPageTests(BrowserFixture browser)
         await Expect(cards.First.GetByTestId("checks-layout")).ToContainTextAsync($"shape {BufferLayout.Show(shape)}");
         await Expect(cards.First.GetByTestId("checks-layout")).ToContainTextAsync($"strides {BufferLayout.Show(strides)}");
         await Expect(cards.First.GetByTestId("checks-repro")).ToHaveTextAsync(first.GetProperty("repro").GetString()!);
+        await Expect(cards.First.GetByTestId("checks-drawing")).ToHaveTextAsync(first.GetProperty("drawing").GetString()!);
         await page.GetByTestId("checks").ScrollIntoViewIfNeededAsync();
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "checks-1440.png") });
         await page.GetByTestId("checks").ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "checks-panel-1440.png") });
