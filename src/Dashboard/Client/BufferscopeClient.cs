@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Bufferscope.Core.Buffers;
+using Bufferscope.Core.Checks;
 using Bufferscope.Dashboard.Api.Contracts;
 using Bufferscope.Dashboard.Hubs;
 using Microsoft.AspNetCore.SignalR;
@@ -123,6 +124,21 @@ public sealed class BufferscopeClient : IBufferscopeClient, IAsyncDisposable
 
     public async Task<bool> InterruptAsync(string sessionId, CancellationToken cancellationToken = default) =>
         (await SendAsync<InterruptResponse>(HttpMethod.Post, $"api/sessions/{Uri.EscapeDataString(sessionId)}/interrupt", null, cancellationToken).ConfigureAwait(false)).Interrupted;
+
+    public async Task<string> StartCheckAsync(string sessionId, CheckRequest request, CancellationToken cancellationToken = default) =>
+        (await SendAsync<JsonElement>(HttpMethod.Post, Checks(sessionId), JsonContent.Create(request, options: Json), cancellationToken).ConfigureAwait(false))
+            .GetProperty("id").GetString()!;
+
+    public Task<CheckReport> GetCheckAsync(string sessionId, string checkId, CancellationToken cancellationToken = default) =>
+        SendAsync<CheckReport>(HttpMethod.Get, $"{Checks(sessionId)}/{Uri.EscapeDataString(checkId)}", null, cancellationToken);
+
+    public Task<IReadOnlyList<CheckReport>> ListChecksAsync(string sessionId, CancellationToken cancellationToken = default) =>
+        SendAsync<IReadOnlyList<CheckReport>>(HttpMethod.Get, Checks(sessionId), null, cancellationToken);
+
+    public Task<CheckReport> CancelCheckAsync(string sessionId, string checkId, CancellationToken cancellationToken = default) =>
+        SendAsync<CheckReport>(HttpMethod.Delete, $"{Checks(sessionId)}/{Uri.EscapeDataString(checkId)}", null, cancellationToken);
+
+    private static string Checks(string sessionId) => $"api/sessions/{Uri.EscapeDataString(sessionId)}/checks";
 
     private static string Buffers(string sessionId) => $"api/sessions/{Uri.EscapeDataString(sessionId)}/buffers";
 

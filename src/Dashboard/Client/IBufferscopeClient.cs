@@ -1,4 +1,5 @@
 using Bufferscope.Core.Buffers;
+using Bufferscope.Core.Checks;
 using Bufferscope.Dashboard.Api.Contracts;
 using Bufferscope.Dashboard.Hubs;
 
@@ -42,6 +43,15 @@ public interface IBufferscopeClient
 
     Task<RunResponse> RunAsync(string sessionId, string code, CancellationToken cancellationToken = default);
     Task<bool> InterruptAsync(string sessionId, CancellationToken cancellationToken = default);
+
+    /// <summary>Starts a check on the session; its id. Its progress comes on the session's feed (checkProgressed).</summary>
+    Task<string> StartCheckAsync(string sessionId, CheckRequest request, CancellationToken cancellationToken = default);
+    /// <summary>A check with its findings, as it is now.</summary>
+    Task<CheckReport> GetCheckAsync(string sessionId, string checkId, CancellationToken cancellationToken = default);
+    /// <summary>The session's checks the server still keeps, newest first.</summary>
+    Task<IReadOnlyList<CheckReport>> ListChecksAsync(string sessionId, CancellationToken cancellationToken = default);
+    /// <summary>Cancels a running check; the check as it ended.</summary>
+    Task<CheckReport> CancelCheckAsync(string sessionId, string checkId, CancellationToken cancellationToken = default);
 
     /// <summary>The session's events, resubscribed after a reconnect, until cancelled.</summary>
     IAsyncEnumerable<HubEvent> EventsAsync(string sessionId, CancellationToken cancellationToken);

@@ -5,19 +5,27 @@ namespace Bufferscope.Dashboard.Model;
 
 /// <summary>
 /// A session as its page shows it: the session and its kernel, its buffers in id order, each with
-/// its live count and its live views, folded from one snapshot and the batches after it.
+/// its live count and its live views, and the progress of each check seen running, folded from one
+/// snapshot and the batches after it.
 ///
 /// Applying an event twice changes nothing (counts are the count now, views go by id, buffers by
-/// id), which is what makes subscribe-then-snapshot atomic: a change that happened just before the
+/// id, a check's progress is its progress now), which is what makes subscribe-then-snapshot atomic: a change that happened just before the
 /// snapshot and arrives after it is a no-op. Not thread-safe: the feed applies on one thread.
 /// </summary>
 public sealed class SessionState
 {
     private readonly SortedDictionary<long, BufferDto> _buffers = [];
+    private readonly Dictionary<string, HubCheck> _checks = [];
 
     public SessionDto? Session { get; private set; }
     public KernelDto? Kernel => Session?.Kernel;
     public IReadOnlyList<BufferDto> Buffers { get; private set; } = [];
+    /// <summary>
+    /// Each check's latest checkProgressed, by check id: counts and how many findings, not the
+    /// findings (GET .../checks/{id} has them). Only checks that progressed since this page
+    /// subscribed: the snapshot carries none, so a panel lists the older ones over HTTP.
+    /// </summary>
+    public IReadOnlyDictionary<string, HubCheck> Checks { get; private set; } = new Dictionary<string, HubCheck>();
     /// <summary>True once a snapshot has been applied.</summary>
     public bool Loaded => Session is not null;
 
@@ -30,13 +38,20 @@ public sealed class SessionState
         foreach (var b in snapshot.Buffers)
             _buffers[b.Id] = b;
         Buffers = [.. _buffers.Values];
+        // Checks stay: the snapshot says nothing of them, so what was known of each is still the best known.
     }
 
     public void Apply(IEnumerable<HubEvent> batch)
     {
+        var checks = false;
         foreach (var e in batch)
+        {
             Apply(e);
+            checks |= e.Kind == "checkProgressed";
+        }
         Buffers = [.. _buffers.Values];
+        if (checks)
+            Checks = new Dictionary<string, HubCheck>(_checks);
     }
 
     private void Apply(HubEvent e)
@@ -59,6 +74,9 @@ public sealed class SessionState
                 else if (e.Kind == "exportReleased" && e.ViewId is { } gone)
                     views = [.. views.Where(v => v.Id != gone)];
                 _buffers[id] = b with { Exports = e.Exports ?? b.Exports, Views = views };
+                break;
+            case "checkProgressed" when e.Check is { } check:
+                _checks[check.Id] = check;
                 break;
             case "kernelStateChanged" when e.Kernel is { } kernel && Session is not null:
                 Session = Session with { Kernel = kernel };

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Bufferscope.Core.Buffers;
+using Bufferscope.Core.Checks;
 using Bufferscope.Dashboard.Api.Contracts;
 using Bufferscope.Dashboard.Client;
 using Bufferscope.Dashboard.Hubs;
@@ -89,6 +90,40 @@ public sealed class FakeBufferscopeClient : IBufferscopeClient
     }
     public Task<bool> InterruptAsync(string sessionId, CancellationToken cancellationToken = default) => Task.FromResult(false);
 
+    /// <summary>Checks as the server keeps them: what GET .../checks/{id} answers, and the list (newest last here, first as listed).</summary>
+    public Dictionary<string, CheckReport> Checks { get; } = [];
+    public List<CheckRequest> ChecksStarted { get; } = [];
+    /// <summary>What POST .../checks answers: an id, or a refusal thrown.</summary>
+    public Func<CheckRequest, Task<string>> OnStartCheck { get; set; } = _ => Task.FromResult("c1");
+    /// <summary>GET .../checks/{id} calls, each check's report fetched.</summary>
+    public int CheckFetches;
+    /// <summary>Awaited after a GET of a report has read it and before it answers: an answer late on the network.</summary>
+    public Func<Task>? BeforeCheckAnswer { get; set; }
+    public List<string> ChecksCancelled { get; } = [];
+
+    public Task<string> StartCheckAsync(string sessionId, CheckRequest request, CancellationToken cancellationToken = default)
+    {
+        ChecksStarted.Add(request);
+        return OnStartCheck(request);
+    }
+    public async Task<CheckReport> GetCheckAsync(string sessionId, string checkId, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref CheckFetches);
+        var report = Checks.TryGetValue(checkId, out var r) ? r : throw new BufferscopeApiException(404, "Not found", $"no check with id '{checkId}' on session '{sessionId}'");
+        if (BeforeCheckAnswer is { } late)
+            await late();
+        return report;
+    }
+    public Task<IReadOnlyList<CheckReport>> ListChecksAsync(string sessionId, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<CheckReport>>([.. Checks.Values.Reverse()]);
+    public Task<CheckReport> CancelCheckAsync(string sessionId, string checkId, CancellationToken cancellationToken = default)
+    {
+        ChecksCancelled.Add(checkId);
+        var cancelled = Checks[checkId] with { State = CheckStates.Cancelled };
+        Checks[checkId] = cancelled;
+        return Task.FromResult(cancelled);
+    }
+
     public async IAsyncEnumerable<HubEvent> EventsAsync(string sessionId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var channel = Channel.CreateUnbounded<HubEvent>();
@@ -137,6 +172,22 @@ public sealed class FakeBufferscopeClient : IBufferscopeClient
         var nbytes = shape.Aggregate(1L, (a, b) => a * b) * f.ItemSize;
         return new BufferDto(id, name, format, f.ItemSize, shape, strides, 0, nbytes, "C", readOnly,
             new SourceDto("native", null, null, false), 0x7f0000001000, nbytes, exports, views ?? [], "s1", DateTimeOffset.Now);
+    }
+
+    /// <summary>A checkProgressed: <paramref name="counts"/> as "passed=3,wrong=1" (every other kind 0).</summary>
+    public static HubEvent Progress(string checkId, string state, int done, int total, int findings, string counts = "") =>
+        new("checkProgressed", "s1", null, null, null, DateTimeOffset.Now, 1, null, null, null, null, null,
+            Check: new HubCheck(checkId, state, total, done, Counts(counts), findings));
+
+    public static CheckReport Report(string checkId, string state, int done, int total, string counts = "", IReadOnlyList<Finding>? findings = null, string? error = null, string target = "c_order") =>
+        new(checkId, "s1", "consumer", target, null, CaseSet.Quick, 1, state, total, done, Counts(counts), findings ?? [], error, DateTimeOffset.Now, 1234.5);
+
+    private static Dictionary<string, int> Counts(string counts)
+    {
+        var all = CheckKinds.All.ToDictionary(k => k, _ => 0);
+        foreach (var pair in counts.Split(',', StringSplitOptions.RemoveEmptyEntries))
+            all[pair.Split('=')[0]] = int.Parse(pair.Split('=')[1], System.Globalization.CultureInfo.InvariantCulture);
+        return all;
     }
 
     public static HubEvent Event(string kind, long bufferId, string name, int exports, ViewDto? view = null, BufferDto? buffer = null, long? viewId = null) =>
