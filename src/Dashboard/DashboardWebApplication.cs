@@ -87,6 +87,19 @@ public static class DashboardWebApplication
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.Limits.MaxTransferBytes + (1 << 16));
 
         var app = builder.Build();
+        // Once the server is stopping, nothing new is served: Kestrel keeps listening until the
+        // framework's own stopping work is done, and in that window a page's circuit and hub
+        // reconnected to the dying server and said "live" (seen under load). Refused, the page
+        // keeps saying the server is gone, and reconnects to the next one.
+        var stopping = app.Lifetime.ApplicationStopping;
+        app.Use((context, next) =>
+        {
+            if (!stopping.IsCancellationRequested)
+                return next(context);
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.Connection = "close";
+            return Task.CompletedTask;
+        });
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRequestChecks();
