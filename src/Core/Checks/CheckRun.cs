@@ -180,9 +180,10 @@ public sealed class CheckRun
             return;
         }
         int shrinks;
+        bool full;
         lock (_lock)
-            shrinks = _shrunk.GetValueOrDefault(result.Kind);
-        if (shrinks >= MaxShrinksPerKind || _findings.Count >= MaxFindings)
+            (shrinks, full) = (_shrunk.GetValueOrDefault(result.Kind), _findings.Count >= MaxFindings);
+        if (shrinks >= MaxShrinksPerKind || full)
         {
             lock (_lock)
             {
