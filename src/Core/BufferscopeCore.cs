@@ -23,18 +23,21 @@ public sealed class BufferscopeCore
     public SessionManager Sessions { get; }
     /// <summary>Runs check cases in this process's sessions.</summary>
     public Checks.CaseRunner Checks { get; }
+    /// <summary>Puts chosen requests to this process's exporters.</summary>
+    public Requests.RequestWorkbench Workbench { get; }
     public BufferscopeOptions Options { get; }
 
-    private BufferscopeCore(BufferscopeOptions options)
+    private BufferscopeCore(BufferscopeOptions options, PythonInstallation? installation)
     {
         Options = options;
-        Python = PythonRuntime.Start(options.Python);
+        Python = PythonRuntime.Start(options.Python, installation);
         Budget = new MemoryBudget(options.Limits.MaxBufferBytes, options.Limits.MaxTotalBytes);
         Exporters = new ExporterRegistry();
         Factory = new ExporterFactory(Budget, Exporters);
         Events = new EventFeed(options.FrameInterval);
         Sessions = new SessionManager(Python, Factory, Exporters, Events, options);
         Checks = new Checks.CaseRunner(Python, Sessions, Budget);
+        Workbench = new Requests.RequestWorkbench(Python, Sessions, Exporters);
 
         Factory.OnChanged = Events.Enlist;
         Factory.Created += e => Events.Publish(BufferEvent.Created(e));
@@ -47,13 +50,16 @@ public sealed class BufferscopeCore
         }).GetAwaiter().GetResult();
     }
 
-    /// <summary>Starts Core once per process; later calls return it (their options must name the same Python).</summary>
-    public static BufferscopeCore Start(BufferscopeOptions options)
+    /// <summary>
+    /// Starts Core once per process; later calls return it (their options must name the same
+    /// Python). <paramref name="installation"/>: the options' executable, already probed.
+    /// </summary>
+    public static BufferscopeCore Start(BufferscopeOptions options, PythonInstallation? installation = null)
     {
         lock (s_lock)
         {
             if (s_instance is null)
-                s_instance = new BufferscopeCore(options);
+                s_instance = new BufferscopeCore(options, installation);
             else
                 PythonRuntime.Start(options.Python); // throws if another interpreter is asked for
             return s_instance;

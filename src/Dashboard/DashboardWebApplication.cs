@@ -124,6 +124,7 @@ public static class DashboardWebApplication
         MemoryApi.Map(app);
         ConsoleApi.Map(app);
         ChecksApi.Map(app);
+        RequestsApi.Map(app);
         StatusApi.Map(app);
         InterpretersApi.Map(app);
         app.MapOpenApi();

@@ -16,10 +16,11 @@ internal static class KernelStartProbe
         var options = new BufferscopeOptions();
         var run = Directory.CreateTempSubdirectory("bufferscope-kernel-start-").FullName;
         var launcher = new LocalKernelLauncher(KernelCommand.ForAssembly(typeof(Bufferscope.Dashboard.DashboardWebApplication).Assembly.Location), run, options);
+        var python = Bufferscope.Core.Python.PythonInstallation.Probe(Bufferscope.Core.Python.PythonOptions.DefaultExecutable); // as the server does, once
         for (var i = 0; i < 4; i++)
         {
             var clock = Stopwatch.StartNew();
-            await using var k = await launcher.StartAsync(Bufferscope.Core.Python.PythonOptions.DefaultExecutable);
+            await using var k = await launcher.StartAsync(python);
             var hello = clock.Elapsed.TotalMilliseconds;
             await k.Kernel.OpenSessionAsync($"s{i}", "x", null, 0, CancellationToken.None);
             var open = clock.Elapsed.TotalMilliseconds;

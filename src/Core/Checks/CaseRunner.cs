@@ -25,7 +25,6 @@ public sealed class CaseRunner
     private nint _prepare;
     private nint _module;
     private nint _runCase;
-    private long _tokens;
     // The case running now, for the watchdog: its interrupt token (0: none) and when it began.
     private long _caseToken;
     private long _caseStarted;
@@ -114,8 +113,7 @@ public sealed class CaseRunner
     /// <summary>One case as a run of its own for the interrupt: past its time limit, it is a hang.</summary>
     private CaseResult Supervised(CheckCase c, Func<CaseResult> run)
     {
-        // Negative: never one of the console's run tokens.
-        var token = -Interlocked.Increment(ref _tokens);
+        var token = _python.NewServerRunId();
         _python.BeginRun(token);
         Volatile.Write(ref _caseStarted, Stopwatch.GetTimestamp());
         Volatile.Write(ref _caseToken, token);

@@ -37,7 +37,7 @@ public sealed class CheckKernel : IAsyncDisposable
     /// <summary>What faulthandler wrote before the last kernel died (null: it was killed, or none died).</summary>
     public string? LastTraceback { get; private set; }
 
-    /// <summary>Kernels started and prepared for this check: 1, one per crash or killed hang, and a standby.</summary>
+    /// <summary>Kernels started and prepared for this check: 1, one per crash or killed hang, and the standbys.</summary>
     public int Starts { get; private set; }
 
     /// <summary>Milliseconds the check waited for a kernel to be started, set up and prepared, in all.</summary>
@@ -48,6 +48,8 @@ public sealed class CheckKernel : IAsyncDisposable
     /// <see cref="Buffers.BufferSpecException"/>. After the first death a standby kernel is kept
     /// started and prepared in the background, so the next death costs a swap, not a start: a
     /// target that crashed once is likely to again, and a start is most of a second of CPU.
+    /// After the second, two are kept, started side by side: a target that crashes every 100
+    /// cases (a tenth of a second) would otherwise wait for each start in turn.
     /// </summary>
     public async Task<IKernelHandle> ReadyAsync(CancellationToken cancellationToken)
     {
@@ -55,13 +57,15 @@ public sealed class CheckKernel : IAsyncDisposable
             return _kernel;
         var replacing = _kernel is not null;
         if (_kernel is not null)
+        {
+            _deaths++;
             await _kernel.DisposeAsync().ConfigureAwait(false);
+        }
         _kernel = null;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         IKernelHandle? kernel = null;
-        if (_standby is { } standby)
+        if (_standbys.TryDequeue(out var standby))
         {
-            _standby = null;
             try { kernel = await standby.WaitAsync(cancellationToken).ConfigureAwait(false); }
             catch (Exception) when (!cancellationToken.IsCancellationRequested) { } // it failed to start: start one here, and let that failure be seen
             if (kernel is { Exited.IsCompleted: true })
@@ -73,11 +77,14 @@ public sealed class CheckKernel : IAsyncDisposable
         kernel ??= await StartPreparedAsync(cancellationToken).ConfigureAwait(false);
         StartMs += clock.Elapsed.TotalMilliseconds;
         if (replacing)
-            _standby = StartPreparedAsync(CancellationToken.None);
+            while (_standbys.Count < Math.Min(_deaths, MaxStandbys))
+                _standbys.Enqueue(StartPreparedAsync(CancellationToken.None));
         return _kernel = kernel;
     }
 
-    private Task<IKernelHandle>? _standby;
+    private const int MaxStandbys = 2;
+    private readonly Queue<Task<IKernelHandle>> _standbys = new();
+    private int _deaths;
 
     private async Task<IKernelHandle> StartPreparedAsync(CancellationToken cancellationToken)
     {
@@ -141,11 +148,12 @@ public sealed class CheckKernel : IAsyncDisposable
     {
         if (_kernel is not null)
             await _kernel.DisposeAsync().ConfigureAwait(false);
-        if (_standby is { } standby)
+        foreach (var standby in _standbys)
         {
             try { await (await standby.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false); }
             catch (Exception e) when (e is not OutOfMemoryException) { } // it never started: nothing to end
         }
+        _standbys.Clear();
         _progress.Dispose();
         try { File.Delete(_progressPath); }
         catch (IOException) { }

@@ -59,6 +59,13 @@ public partial interface IKernel
     /// </summary>
     Task<IReadOnlyList<Checks.CaseResult>> RunCasesAsync(IReadOnlyList<Checks.CheckCase> cases, string? progressPath, int caseTimeoutMs, int budgetMs, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Puts one request (<paramref name="flags"/>) to a buffer of the session or the object an
+    /// expression names, and the same to CPython's reference exporter for its layout; every view
+    /// is released before the answer returns (<see cref="Requests.RequestWorkbench"/>).
+    /// </summary>
+    Task<Requests.RequestAnswer> RequestAsync(long? bufferId, string? expression, int flags, CancellationToken cancellationToken);
+
     /// <summary>Finishes queued work, finalises Python and ends the process.</summary>
     Task ShutdownAsync(CancellationToken cancellationToken);
 }

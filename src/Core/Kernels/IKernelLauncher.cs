@@ -1,3 +1,5 @@
+using Bufferscope.Core.Python;
+
 namespace Bufferscope.Core.Kernels;
 
 /// <summary>
@@ -10,6 +12,6 @@ namespace Bufferscope.Core.Kernels;
 /// </summary>
 public interface IKernelLauncher
 {
-    /// <summary>A started kernel on <paramref name="python"/>, with Python up and no session yet.</summary>
-    Task<IKernelHandle> StartAsync(string python, CancellationToken cancellationToken = default);
+    /// <summary>A started kernel on <paramref name="python"/> (as probed), with Python up and no session yet.</summary>
+    Task<IKernelHandle> StartAsync(PythonInstallation python, CancellationToken cancellationToken = default);
 }

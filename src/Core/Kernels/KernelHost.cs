@@ -21,6 +21,8 @@ public static class KernelHost
 {
     public const string Mode = "kernel";
     public const string OptionsVariable = "BUFFERSCOPE_KERNEL_OPTIONS";
+    /// <summary>The interpreter as the server probed it: the kernel need not run it again to ask.</summary>
+    public const string PythonVariable = "BUFFERSCOPE_KERNEL_PYTHON";
     private static readonly TimeSpan FinaliseGrace = TimeSpan.FromSeconds(2);
 
     public static async Task<int> RunAsync(string[] args)
@@ -32,8 +34,11 @@ public static class KernelHost
             return 5;
         }
         var options = Environment.GetEnvironmentVariable(OptionsVariable) is { Length: > 0 } json
-            ? JsonSerializer.Deserialize<BufferscopeOptions>(json) ?? new BufferscopeOptions()
+            ? JsonSerializer.Deserialize(json, KernelStartJson.Default.BufferscopeOptions) ?? new BufferscopeOptions()
             : new BufferscopeOptions();
+        var installation = Environment.GetEnvironmentVariable(PythonVariable) is { Length: > 0 } probed
+            ? JsonSerializer.Deserialize(probed, KernelStartJson.Default.PythonInstallation)
+            : null;
 
         if (options.Kernels.MaxMemoryBytes > 0)
         {
@@ -46,7 +51,7 @@ public static class KernelHost
         BufferscopeCore core;
         try
         {
-            core = BufferscopeCore.Start(options);
+            core = BufferscopeCore.Start(options, installation);
             // LoadModule returns a borrowed reference: sys.modules owns the module.
             await core.Python.RunAsync(() => PythonRuntime.LoadModule("_bufferscope_kernel", "kernel.py")).ConfigureAwait(false);
         }

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Bufferscope.Core.Live;
+using Bufferscope.Core.Python;
 using Bufferscope.Core.Sessions;
 using StreamJsonRpc;
 
@@ -50,9 +51,10 @@ public sealed partial class KernelProcess : IKernelHandle
 
     /// <summary>
     /// Starts a kernel without a session (<see cref="IKernel.OpenSessionAsync"/> gives it one), on
-    /// <paramref name="python"/> or else the options' interpreter.
+    /// <paramref name="python"/> as the server probed it, or else the options' interpreter (which
+    /// the kernel probes).
     /// </summary>
-    public static async Task<KernelProcess> StartAsync(KernelCommand command, string runDirectory, BufferscopeOptions options, string? python = null, CancellationToken cancellationToken = default)
+    public static async Task<KernelProcess> StartAsync(KernelCommand command, string runDirectory, BufferscopeOptions options, PythonInstallation? python = null, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(runDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var socketPath = Path.Combine(runDirectory, $"k-{Guid.NewGuid().ToString("n")[..12]}.sock");
@@ -69,10 +71,13 @@ public sealed partial class KernelProcess : IKernelHandle
         };
         foreach (var a in command.Arguments.Concat(["--socket", socketPath]))
             start.ArgumentList.Add(a);
-        var settings = JsonSerializer.SerializeToNode(options)!;
+        var settings = JsonSerializer.SerializeToNode(options, KernelStartJson.Default.BufferscopeOptions)!;
         settings[nameof(BufferscopeOptions.AccessToken)] = null;
         if (python is not null)
-            settings[nameof(BufferscopeOptions.Python)]![nameof(Python.PythonOptions.Executable)] = python;
+        {
+            settings[nameof(BufferscopeOptions.Python)]![nameof(PythonOptions.Executable)] = python.Executable;
+            start.Environment[KernelHost.PythonVariable] = JsonSerializer.Serialize(python, KernelStartJson.Default.PythonInstallation);
+        }
         start.Environment[KernelHost.OptionsVariable] = settings.ToJsonString();
         start.Environment.Remove("BUFFERSCOPE_TOKEN"); // user code runs there: it has no use for the server's secret
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };

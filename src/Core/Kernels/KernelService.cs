@@ -84,6 +84,9 @@ internal sealed class KernelService(BufferscopeCore core, Action<string> opened,
     public Task<IReadOnlyList<Checks.CaseResult>> RunCasesAsync(IReadOnlyList<Checks.CheckCase> cases, string? progressPath, int caseTimeoutMs, int budgetMs, CancellationToken cancellationToken) =>
         KernelFault.Guard(() => core.Checks.RunAsync(cases, progressPath, TimeSpan.FromMilliseconds(caseTimeoutMs), TimeSpan.FromMilliseconds(budgetMs)));
 
+    public Task<Requests.RequestAnswer> RequestAsync(long? bufferId, string? expression, int flags, CancellationToken cancellationToken) =>
+        KernelFault.Guard(() => core.Workbench.AskAsync(SessionId, bufferId, expression, flags));
+
     public Task ShutdownAsync(CancellationToken cancellationToken)
     {
         shutdown();

@@ -66,7 +66,7 @@ public sealed class KernelSessions : IAsyncDisposable
         _launcher = launcher ?? new LocalKernelLauncher(command, _runDirectory, options);
         _pool = new KernelPool(async () =>
         {
-            var kernel = await _launcher.StartAsync(interpreters.Default.Executable).ConfigureAwait(false);
+            var kernel = await _launcher.StartAsync(interpreters.Default).ConfigureAwait(false);
             // Each call a new session makes first, once through the socket: in a fresh process the
             // first call of a method costs ~40 ms of JIT (its dispatch, its arguments' and answer's
             // formatters), far more than its work. Those needing a session are refused, which is
@@ -164,7 +164,7 @@ public sealed class KernelSessions : IAsyncDisposable
         var ordinal = _store.Next("kernel_ordinal"); // kept across restarts: an old id never names a new buffer
         var kernel = session.Python == Interpreters.Default
             ? await _pool.TakeAsync().ConfigureAwait(false)
-            : await _launcher.StartAsync(session.Python.Executable).ConfigureAwait(false);
+            : await _launcher.StartAsync(session.Python).ConfigureAwait(false);
         try { await kernel.Kernel.OpenSessionAsync(session.Id, session.Info.Name, session.MemoryDirectory, ordinal * IdsPerKernel, CancellationToken.None).ConfigureAwait(false); }
         catch
         {
@@ -208,7 +208,7 @@ public sealed class KernelSessions : IAsyncDisposable
             _pool.Refill();
         }
         else
-            kernel = await _launcher.StartAsync(session.Python.Executable, cancellationToken).ConfigureAwait(false);
+            kernel = await _launcher.StartAsync(session.Python, cancellationToken).ConfigureAwait(false);
         try
         {
             await kernel.Kernel.OpenSessionAsync($"check-{Guid.NewGuid():n}", $"check of {session.Info.Name}", null, 0, cancellationToken).ConfigureAwait(false);
@@ -593,6 +593,10 @@ public sealed class KernelSessions : IAsyncDisposable
 
     public async Task FreeBufferAsync(string sessionId, long bufferId) =>
         await (await AliveAsync(Find(sessionId)).ConfigureAwait(false)).FreeBufferAsync(bufferId, CancellationToken.None).ConfigureAwait(false);
+
+    /// <summary>The request workbench: one request put to a buffer of the session or an expression's object, beside the reference exporter's answer.</summary>
+    public async Task<Requests.RequestAnswer> RequestAsync(string sessionId, long? bufferId, string? expression, int flags) =>
+        await (await AliveAsync(Find(sessionId)).ConfigureAwait(false)).RequestAsync(bufferId, expression, flags, CancellationToken.None).ConfigureAwait(false);
 
     public async Task<byte[]> ReadMemoryAsync(string sessionId, long bufferId, long offset, int length) =>
         await (await AliveAsync(Find(sessionId)).ConfigureAwait(false)).ReadMemoryAsync(bufferId, offset, length, CancellationToken.None).ConfigureAwait(false);

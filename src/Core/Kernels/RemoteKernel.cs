@@ -20,6 +20,8 @@ internal sealed class RemoteKernel(IKernel proxy) : IKernel
 
     public Task<byte[]> ReadMemoryAsync(long bufferId, long offset, int length, CancellationToken cancellationToken) => KernelFault.Unwrap(proxy.ReadMemoryAsync(bufferId, offset, length, cancellationToken));
     public Task WriteMemoryAsync(long bufferId, long offset, byte[] data, CancellationToken cancellationToken) => KernelFault.Unwrap(proxy.WriteMemoryAsync(bufferId, offset, data, cancellationToken));
+    public Task<Requests.RequestAnswer> RequestAsync(long? bufferId, string? expression, int flags, CancellationToken cancellationToken) =>
+        KernelFault.Unwrap(proxy.RequestAsync(bufferId, expression, flags, cancellationToken));
     public Task<string> PrepareCheckAsync(string target, string? reference, string mode, CancellationToken cancellationToken) => KernelFault.Unwrap(proxy.PrepareCheckAsync(target, reference, mode, cancellationToken));
     public Task<IReadOnlyList<Checks.CaseResult>> RunCasesAsync(IReadOnlyList<Checks.CheckCase> cases, string? progressPath, int caseTimeoutMs, int budgetMs, CancellationToken cancellationToken) =>
         KernelFault.Unwrap(proxy.RunCasesAsync(cases, progressPath, caseTimeoutMs, budgetMs, cancellationToken));

@@ -58,8 +58,10 @@ public sealed class PythonRuntime
     /// <summary>
     /// Starts the interpreter once per process; later calls return the same runtime (a second
     /// host in one process, as tests do, shares it). Asking for another executable is an error.
+    /// <paramref name="installation"/>, when it is the options' executable already probed (a
+    /// kernel gets it from the server), saves running the interpreter once to ask what it is.
     /// </summary>
-    public static PythonRuntime Start(PythonOptions options)
+    public static PythonRuntime Start(PythonOptions options, PythonInstallation? installation = null)
     {
         lock (s_startLock)
         {
@@ -67,11 +69,13 @@ public sealed class PythonRuntime
             {
                 if (running._finalized)
                     throw new PythonStartException("Python was shut down in this process and cannot be started again.");
-                if (!string.Equals(Path.GetFullPath(options.Executable), Path.GetFullPath(running.Installation.Executable), StringComparison.Ordinal))
+                if (!SamePath(options.Executable, running.Installation.Executable))
                     throw new PythonStartException($"Python from '{running.Installation.Executable}' is already running in this process; it cannot also load '{options.Executable}'.");
                 return running;
             }
-            var runtime = new PythonRuntime(PythonInstallation.Probe(options.Executable));
+            var runtime = new PythonRuntime(installation is not null && SamePath(installation.Executable, options.Executable)
+                ? installation
+                : PythonInstallation.Probe(options.Executable));
             runtime._thread.Start();
             runtime._started.Task.GetAwaiter().GetResult();
             s_instance = runtime;
@@ -132,6 +136,15 @@ public sealed class PythonRuntime
     }
 
     // ---- interrupting -------------------------------------------------------------------------
+
+    private long _serverRuns;
+
+    /// <summary>
+    /// A run id for work the server itself starts (a check's case, a workbench request): negative,
+    /// so never one of the console's, and never one another such run has had, so an interrupt
+    /// meant for one can never reach the next.
+    /// </summary>
+    internal long NewServerRunId() => -Interlocked.Increment(ref _serverRuns);
 
     /// <summary>Marks the start of run <paramref name="runId"/> (Python thread only).</summary>
     internal void BeginRun(long runId) => Volatile.Write(ref _currentRun, runId);
@@ -215,6 +228,9 @@ public sealed class PythonRuntime
         Interop.Py_FinalizeEx();
         _stopped.TrySetResult();
     }
+
+    private static bool SamePath(string a, string b) =>
+        string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), StringComparison.Ordinal);
 
     private unsafe void Initialize()
     {

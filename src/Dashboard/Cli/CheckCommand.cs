@@ -70,7 +70,7 @@ public static class CheckCommand
         using (PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel))
         using (PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel))
         {
-            run.Start(new CheckKernel(cancel => setup.StartAsync(launcher, installation.Executable, options.Kernels.KillGrace, cancel),
+            run.Start(new CheckKernel(cancel => setup.StartAsync(launcher, installation, options.Kernels.KillGrace, cancel),
                 request.Target!, request.Reference, Path.Combine(scratch.Path, "check.progress"),
                 TimeSpan.FromMilliseconds(request.CaseTimeoutMs), options.Kernels.KillGrace, request.Mode!));
             await run.Completion.ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using Bufferscope.Core.Buffers;
 using Bufferscope.Core.Kernels;
+using Bufferscope.Core.Python;
 
 namespace Bufferscope.Dashboard.Cli;
 
@@ -32,7 +33,7 @@ public sealed class KernelSetup(IReadOnlyList<string> directories, IReadOnlyList
     /// for a target that does not resolve), naming the step, the error and, for an import, where
     /// Python looked.
     /// </summary>
-    public async Task<IKernelHandle> StartAsync(IKernelLauncher launcher, string python, TimeSpan killGrace, CancellationToken cancellationToken)
+    public async Task<IKernelHandle> StartAsync(IKernelLauncher launcher, PythonInstallation python, TimeSpan killGrace, CancellationToken cancellationToken)
     {
         var kernel = await launcher.StartAsync(python, cancellationToken).ConfigureAwait(false);
         try
