@@ -123,10 +123,10 @@ public sealed unsafe class Exporter : Live.IWatchedBuffer
     internal string? Export(nint self, Py_buffer* view, int flags)
     {
         if (_freed)
-            return $"MemBuf '{Name}' was freed; its memory can no longer be exported";
+            return Refuse(flags, $"MemBuf '{Name}' was freed; its memory can no longer be exported");
         var refusal = BufferRequest.Refusal(flags, ReadOnly, Layout.IsCContiguous, Layout.IsFContiguous);
         if (refusal is not null)
-            return refusal;
+            return Refuse(flags, refusal);
 
         var shape = BufferRequest.WantsShape(flags);
         view->buf = _viewBuf;
@@ -155,6 +155,38 @@ public sealed unsafe class Exporter : Live.IWatchedBuffer
         if (firstInFrame)
             Enlist();
         return null;
+    }
+
+    /// <summary>The most refusals kept per buffer: the newest.</summary>
+    public const int KeptRefusals = 100;
+    private readonly Queue<ExportRefusal> _refusals = new();
+    private long _refusedCount;
+
+    /// <summary>Requests refused so far, all told (the list keeps the newest <see cref="KeptRefusals"/>).</summary>
+    public long RefusedCount => Interlocked.Read(ref _refusedCount);
+
+    /// <summary>The newest refusals, oldest first. Any thread.</summary>
+    public IReadOnlyList<ExportRefusal> Refusals()
+    {
+        lock (_refusals)
+            return [.. _refusals];
+    }
+
+    /// <summary>Records a refusal in the ledger, for the views panel and the timeline, and tells the feed (GIL held).</summary>
+    private string Refuse(int flags, string reason)
+    {
+        var origin = ExportParts.Origin ? ExportOrigins.Get(ExportOrigins.Current()).ToString() : "";
+        var refusal = new ExportRefusal(flags, RequestFlagNames.Describe(flags), reason, origin, DateTimeOffset.UtcNow);
+        lock (_refusals)
+        {
+            if (_refusals.Count == KeptRefusals)
+                _refusals.Dequeue();
+            _refusals.Enqueue(refusal);
+            Interlocked.Increment(ref _refusedCount);
+        }
+        if (IsFirstChangeInFrame)
+            Enlist();
+        return reason;
     }
 
     /// <summary>Ends an export (GIL held).</summary>

@@ -28,6 +28,8 @@ public sealed record BufferEvent(
     /// <summary>For <see cref="BufferEventKind.MemoryWritten"/>: the bytes written.</summary>
     public long? Offset { get; init; }
     public long? Length { get; init; }
+    /// <summary>For <see cref="BufferEventKind.ExportRefused"/>: the request and why it was refused.</summary>
+    public ExportRefusal? Refusal { get; init; }
     /// <summary>For <see cref="BufferEventKind.KernelStateChanged"/>: the session's kernel now.</summary>
     public Kernels.KernelStatus? Kernel { get; init; }
     /// <summary>

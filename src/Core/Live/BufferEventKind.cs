@@ -14,4 +14,6 @@ public enum BufferEventKind
     ConsoleOutput,
     /// <summary>A check on the session went on or ended (<see cref="BufferEvent.Check"/>).</summary>
     CheckProgressed,
+    /// <summary>A request the buffer refused (<see cref="BufferEvent.Refusal"/>): the ledger keeps it.</summary>
+    ExportRefused,
 }

@@ -34,6 +34,7 @@ public sealed class EventFeed : IAsyncDisposable
         public HashSet<long> Live = [];
         public long Acquired;
         public long Released;
+        public long Refused;
     }
 
     public EventFeed(TimeSpan frameInterval)
@@ -155,6 +156,15 @@ public sealed class EventFeed : IAsyncDisposable
         {
             count++;
             batch.Add(Event(BufferEventKind.ExportAcquired, entry.Id, ExportView.From(entry, exporter), 1));
+        }
+        // Refusals since the last look, the newest kept ones: a refusal changes no count.
+        var refused = exporter.RefusedCount;
+        if (refused > seen.Refused)
+        {
+            var kept = exporter.Refusals();
+            foreach (var r in kept.Skip(Math.Max(0, kept.Count - (int)Math.Min(refused - seen.Refused, kept.Count))))
+                batch.Add(Event(BufferEventKind.ExportRefused, null, null, 1) with { Refusal = r, At = r.At });
+            seen.Refused = refused;
         }
         seen.Live = liveIds;
         seen.Acquired = snapshot.Acquired;

@@ -2,7 +2,7 @@ using Bufferscope.Core.Buffers;
 
 namespace Bufferscope.Core.Sessions;
 
-/// <summary>A buffer as clients see it: layout, memory, and its live exports.</summary>
+/// <summary>A buffer as clients see it: layout, memory, its live exports, and the newest requests it refused.</summary>
 public sealed record BufferDescriptor(
     long Id,
     string Name,
@@ -20,13 +20,14 @@ public sealed record BufferDescriptor(
     int Exports,
     IReadOnlyList<ExportView> Views,
     string? SessionId,
-    DateTimeOffset CreatedAt)
+    DateTimeOffset CreatedAt,
+    IReadOnlyList<ExportRefusal> Refused)
 {
     public static BufferDescriptor Of(Exporter e) => new(
         e.Id, e.Name, e.Layout.Format.Text, e.Layout.ItemSize, e.Layout.ShapeArray(), e.Layout.StridesArray(),
         e.Layout.Offset, e.Layout.NBytes, e.Layout.Order, e.ReadOnly,
         new MemorySourceInfo(e.Memory.Kind, e.Memory.Location, e.Memory.ChangesFromOutside, e.Memory.DiesWithProcess, e.Memory.RemovedWhenFreed),
-        e.ItemAddress, e.Memory.Length, e.Exports, e.Views(), e.SessionId, e.CreatedAt);
+        e.ItemAddress, e.Memory.Length, e.Exports, e.Views(), e.SessionId, e.CreatedAt, e.Refusals());
 }
 
 /// <summary>

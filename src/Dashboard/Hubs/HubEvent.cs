@@ -8,7 +8,8 @@ namespace Bufferscope.Dashboard.Hubs;
 /// <summary>
 /// One change, as the Events stream sends it. kind: bufferCreated, bufferFreed, exportAcquired,
 /// exportReleased, memoryWritten, consoleRan, kernelStateChanged (with kernel), consoleOutput (with output: what a
-/// run still running wrote, a few times a second), checkProgressed (with check: a check's counts so far, at most ten times a second). bufferCreated carries the buffer's
+/// run still running wrote, a few times a second), checkProgressed (with check: a check's counts so far, at most ten times a second),
+/// exportRefused (with refusal: a request the buffer refused, and why). bufferCreated carries the buffer's
 /// descriptor, and comes again (same id) when a MemBuf made in Python takes its name. exports is the live count right after it;
 /// coalesced above 1 means so many exports within one frame, too fast to send one by one.
 /// </summary>
@@ -29,7 +30,8 @@ public sealed record HubEvent(
     [property: Key("kernel")] KernelDto? Kernel = null,
     [property: Key("buffer")] BufferDto? Buffer = null,
     [property: Key("output")] HubOutput? Output = null,
-    [property: Key("check")] HubCheck? Check = null)
+    [property: Key("check")] HubCheck? Check = null,
+    [property: Key("refusal")] RefusalDto? Refusal = null)
 {
     public static HubEvent From(BufferEvent e) => new(
         JsonNamingPolicy.CamelCase.ConvertName(e.Kind.ToString()), e.SessionId, e.BufferId, e.Exports,
@@ -38,7 +40,8 @@ public sealed record HubEvent(
         e.Kernel is null ? null : KernelDto.From(e.Kernel),
         e.Buffer is null ? null : BufferDto.From(e.Buffer),
         e.Output is null ? null : new HubOutput(e.Output.N, e.Output.Stream, e.Output.Text),
-        e.Check is null ? null : new HubCheck(e.Check.Id, e.Check.State, e.Check.Total, e.Check.Done, e.Check.Counts, e.Check.Findings));
+        e.Check is null ? null : new HubCheck(e.Check.Id, e.Check.State, e.Check.Total, e.Check.Done, e.Check.Counts, e.Check.Findings),
+        e.Refusal is null ? null : RefusalDto.From(e.Refusal));
 }
 
 /// <summary>How a console run ended, for the timeline (the output itself is in the run's HTTP answer).</summary>

@@ -75,6 +75,10 @@ public sealed class SessionState
                     views = [.. views.Where(v => v.Id != gone)];
                 _buffers[id] = b with { Exports = e.Exports ?? b.Exports, Views = views };
                 break;
+            case "exportRefused" when e.BufferId is { } id && e.Refusal is { } refusal && _buffers.TryGetValue(id, out var refusing):
+                // The newest kept, as the descriptor keeps them.
+                _buffers[id] = refusing with { Refused = [.. (refusing.Refused ?? []).Append(refusal).TakeLast(Bufferscope.Core.Buffers.Exporter.KeptRefusals)] };
+                break;
             case "checkProgressed" when e.Check is { } check:
                 _checks[check.Id] = check;
                 break;

@@ -37,6 +37,30 @@ public sealed class ViewsPanelTests : ComponentTest
     }
 
     [Fact]
+    public async Task Refusals_AreListed_NewestFirst_WithTheirRequestReasonAndLine()
+    {
+        var buffer = FakeBufferscopeClient.Buffer(1, "frame");
+        Client.Buffers[1] = buffer;
+        var panel = Render<ViewsPanel>(p => p.Add(x => x.Feed, Feed()).Add(x => x.Buffer, buffer));
+        await Until(() => Client.EventSubscribers == 1, "the feed subscribed");
+        Assert.Empty(panel.FindAll("[data-testid=refused-row]"));
+
+        static Hubs.HubEvent Refused(int flags, string names, string reason, string origin) =>
+            FakeBufferscopeClient.Event("exportRefused", 1, "frame", 0) with { Refusal = new RefusalDto(flags, names, reason, origin, DateTimeOffset.Now) };
+        Client.Publish(Refused(0x1, "PyBUF_WRITABLE", "buffer is read-only: PyBUF_WRITABLE cannot be granted", "In [4], line 2"));
+        Client.Publish(Refused(0x0, "PyBUF_SIMPLE", "buffer is not C-contiguous", ""));
+        panel.WaitForAssertion(() => Assert.Equal(2, panel.FindAll("[data-testid=refused-row]").Count), Wait);
+        var rows = panel.FindAll("[data-testid=refused-row]").Select(r => r.TextContent).ToList();
+        Assert.Contains("PyBUF_SIMPLE", rows[0]);
+        Assert.Contains("asked from .NET", rows[0]);
+        Assert.Contains("PyBUF_WRITABLE", rows[1]);
+        Assert.Contains("0x1", rows[1]);
+        Assert.Contains("buffer is read-only", rows[1]);
+        Assert.Contains("In [4], line 2", rows[1]);
+        Assert.Empty(panel.FindAll("[data-testid=view-row]")); // a refusal is no view
+    }
+
+    [Fact]
     public async Task ConsumerButton_RunsTheSnippetInTheSession()
     {
         var buffer = FakeBufferscopeClient.Buffer(1, "frame");

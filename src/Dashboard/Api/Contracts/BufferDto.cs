@@ -3,7 +3,7 @@ using Bufferscope.Core.Sessions;
 
 namespace Bufferscope.Dashboard.Api.Contracts;
 
-/// <summary>A buffer's descriptor, with the PEP 3118 names (itemsize, nbytes, ndim...).</summary>
+/// <summary>A buffer's descriptor, with the PEP 3118 names (itemsize, nbytes, ndim...), and the newest requests it refused (at most 100).</summary>
 public sealed record BufferDto(
     long Id,
     string Name,
@@ -21,12 +21,14 @@ public sealed record BufferDto(
     int Exports,
     IReadOnlyList<ViewDto> Views,
     string? SessionId,
-    DateTimeOffset CreatedAt)
+    DateTimeOffset CreatedAt,
+    IReadOnlyList<RefusalDto>? Refused = null)
 {
     public static BufferDto From(BufferDescriptor d) => new(
         d.Id, d.Name, d.Format, d.ItemSize, d.Shape, d.Strides, d.Offset, d.NBytes, d.Order, d.Readonly,
         new SourceDto(d.Source.Kind, d.Source.Kind == "mmap" ? d.Source.Location : null, d.Source.Kind == "shm" ? d.Source.Location : null, d.Source.ChangesFromOutside, d.Source.DiesWithKernel, d.Source.Kind is "mmap" or "shm" && d.Source.Created),
-        d.Address, d.Allocation, d.Exports, [.. d.Views.Select(ViewDto.From)], d.SessionId, d.CreatedAt);
+        d.Address, d.Allocation, d.Exports, [.. d.Views.Select(ViewDto.From)], d.SessionId, d.CreatedAt,
+        [.. d.Refused.Select(RefusalDto.From)]);
 }
 
 /// <summary>
