@@ -23,6 +23,7 @@ public sealed class ViewsPanelTests : ComponentTest
         panel.WaitForAssertion(() => Assert.Single(panel.FindAll("[data-testid=view-row]")), Wait);
         var row = panel.Find("[data-testid=view-row]").TextContent;
         Assert.Contains("PyBUF_WRITABLE | PyBUF_FORMAT", row);
+        Assert.Equal("PyBUF_FULL_RO", panel.Find("[data-testid=view-request]").TextContent); // 0x11c by its usual name
         Assert.Contains("In [3], line 1", row);
 
         Client.Publish(FakeBufferscopeClient.Event("exportAcquired", 1, "frame", 2, View(6)));
