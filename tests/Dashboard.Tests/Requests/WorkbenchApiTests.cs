@@ -23,7 +23,8 @@ public sealed class WorkbenchApiTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _server = await TestServer.StartAsync("--Bufferscope:Kernels:Warm=1", "--Bufferscope:Limits:RunsPerMinute=100000");
+        var others = Kernels.PythonBuilds.Present().Skip(1).Select((p, i) => $"--Bufferscope:Python:Interpreters:{i}={p}");
+        _server = await TestServer.StartAsync([.. others, "--Bufferscope:Kernels:Warm=1", "--Bufferscope:Limits:RunsPerMinute=100000"]);
         _http = _server.Client();
         var session = await (await _http.PostAsJsonAsync("/api/sessions", new { name = "workbench" })).Content.ReadFromJsonAsync<JsonElement>();
         _session = session.GetProperty("id").GetString()!;
@@ -96,6 +97,26 @@ public sealed class WorkbenchApiTests : IAsyncLifetime
         // The views were released before each answer: nothing is left exported.
         var buffer = await _http.GetFromJsonAsync<JsonElement>($"/api/sessions/{_session}/buffers/{id}", Ct);
         Assert.Equal(0, buffer.GetProperty("exports").GetInt32());
+    }
+
+    public static TheoryData<string> Pythons() => [.. Kernels.PythonBuilds.Present()];
+
+    [Theory]
+    [MemberData(nameof(Pythons))]
+    public async Task On_every_interpreter_a_MemBuf_agrees_with_that_interpreters_testbuffer(string python)
+    {
+        var created = await _http.PostAsJsonAsync("/api/sessions", new { name = "workbench-python", python }, Ct);
+        var session = await created.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.True(created.IsSuccessStatusCode, session.ToString());
+        _session = session.GetProperty("id").GetString()!;
+        var id = await BufferAsync(new { format = "<i", shape = new[] { 3, 2 }, strides = new[] { -8, 4 }, offset = 16 });
+        foreach (var flags in Requests)
+        {
+            var answer = await AskAsync(new { bufferId = id, flags });
+            Assert.True(answer.GetProperty("agreesWithReference").GetBoolean(), $"{python}, 0x{flags:x}: {answer}");
+        }
+        var version = await RunAsync("import sys\n'%d.%d' % sys.version_info[:2]");
+        Assert.Contains(version.GetProperty("result").GetString()!.Trim('\''), python.Contains("pyenv", StringComparison.Ordinal) ? python : "3.11");
     }
 
     [Fact]
