@@ -107,8 +107,7 @@ public sealed class RequestPanelTests : ComponentTest
         panel.WaitForAssertion(() => Assert.Equal("refused", Text(panel, "request-outcome")), Wait);
         Assert.Equal(0x11d, Client.Asked.Single().Flags);
         Assert.Equal("BufferError: memoryview: underlying buffer is not writable", Text(panel, "request-refusal"));
-        Assert.Equal(("—", "—", false), Row(panel, "len"));
-        Assert.Equal(("refused", "refused", false), Row(panel, "outcome"));
+        Assert.Empty(panel.FindAll("[data-testid=request-fields]")); // neither filled a field: no table of dashes
         Assert.Contains("memoryview: underlying buffer is not writable", Text(panel, "request-reference-refusal"));
         Assert.Equal("agrees with the reference: it refuses too", Text(panel, "request-agreement"));
     }
@@ -154,6 +153,25 @@ public sealed class RequestPanelTests : ComponentTest
         panel.WaitForAssertion(() => Assert.Contains("NameError: name 'no_such_name' is not defined", Text(panel, "request-error")), Wait);
         Assert.Equal([new WorkbenchRequestDto(null, "no_such_name", 0x11c)], Client.Asked);
         Assert.Empty(panel.FindAll("[data-testid=request-fields]"));
+    }
+
+    [Fact]
+    public void FORMAT_without_ND_answered_by_the_exporter_alone_marks_the_outcome_as_differing()
+    {
+        // PEP 3118 lets an exporter answer it; _testbuffer refuses (a format with no shape cannot be checked against len).
+        var view = new RequestView(48, 8, false, 1, "d", null, null, null);
+        Client.OnAsk = r => Task.FromResult(Answer(r.Flags, view, null, referenceError: new RequestError("BufferError", "ndarray: cannot cast to unsigned bytes if the format flag is present")));
+        var panel = Panel(Frame);
+        Box(panel, "PyBUF_ND").Change(false);
+        Assert.Equal("0x4 PyBUF_FORMAT", Text(panel, "request-value"));
+        Ask(panel);
+        panel.WaitForAssertion(() => Assert.Equal("answered", Text(panel, "request-outcome")), Wait);
+        Assert.Equal(0x4, Client.Asked.Single().Flags);
+        Assert.Equal(("answered", "refused", true), Row(panel, "outcome"));
+        Assert.Equal(("\"d\"", "—", false), Row(panel, "format"));
+        Assert.Equal(("NULL", "—", false), Row(panel, "shape"));
+        Assert.Equal(["outcome"], panel.FindAll("[data-testid=request-fields] tr.differs").Select(r => r.GetAttribute("data-field")));
+        Assert.Equal("differs from the reference, which refuses this request", Text(panel, "request-agreement"));
     }
 
     [Fact]
