@@ -59,6 +59,10 @@ public sealed class RequestPageTests(BrowserFixture browser)
         var panel = page.GetByTestId("request");
         await Expect(panel.Locator("label", new() { Has = page.GetByTestId("request-target-buffer") })).ToContainTextAsync($"ro (#{ro})");
 
+        // Each flag says in plain words what it asks.
+        await Flag(page, "PyBUF_WRITABLE").HoverAsync();
+        await Expect(page.Locator(".mud-popover-open", new() { HasText = "the consumer will write: a read-only exporter must refuse" })).ToBeVisibleAsync();
+
         // WRITABLE ticked, then PyBUF_FULL_RO picked by name: the bits are the name's, the box unticked.
         await Flag(page, "PyBUF_WRITABLE").CheckAsync();
         await Expect(page.GetByTestId("request-value")).ToHaveTextAsync("0x11d PyBUF_FULL");
