@@ -38,6 +38,7 @@ public sealed class RequestPageTests(BrowserFixture browser)
     private static async Task ShootAsync(IPage page, string name)
     {
         await page.GetByTestId("request").ScrollIntoViewIfNeededAsync();
+        await page.Mouse.MoveAsync(0, 0); // the mouse left over a flag after a click shows its tooltip over the panel
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, $"{name}.png") });
         await page.GetByTestId("request").ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, $"{name}-panel.png") });
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, $"{name}-full.png"), FullPage = true });
