@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Bufferscope.Core.Buffers;
 using Bufferscope.Core.Checks;
+using Bufferscope.Core.Requests;
 using Bufferscope.Dashboard.Api.Contracts;
 using Bufferscope.Dashboard.Hubs;
 using Microsoft.AspNetCore.SignalR;
@@ -137,6 +138,9 @@ public sealed class BufferscopeClient : IBufferscopeClient, IAsyncDisposable
 
     public Task<CheckReport> CancelCheckAsync(string sessionId, string checkId, CancellationToken cancellationToken = default) =>
         SendAsync<CheckReport>(HttpMethod.Delete, $"{Checks(sessionId)}/{Uri.EscapeDataString(checkId)}", null, cancellationToken);
+
+    public Task<RequestAnswer> AskRequestAsync(string sessionId, WorkbenchRequestDto request, CancellationToken cancellationToken = default) =>
+        SendAsync<RequestAnswer>(HttpMethod.Post, $"api/sessions/{Uri.EscapeDataString(sessionId)}/request", JsonContent.Create(request, options: Json), cancellationToken);
 
     private static string Checks(string sessionId) => $"api/sessions/{Uri.EscapeDataString(sessionId)}/checks";
 

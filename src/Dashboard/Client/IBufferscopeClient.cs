@@ -1,5 +1,6 @@
 using Bufferscope.Core.Buffers;
 using Bufferscope.Core.Checks;
+using Bufferscope.Core.Requests;
 using Bufferscope.Dashboard.Api.Contracts;
 using Bufferscope.Dashboard.Hubs;
 
@@ -52,6 +53,14 @@ public interface IBufferscopeClient
     Task<IReadOnlyList<CheckReport>> ListChecksAsync(string sessionId, CancellationToken cancellationToken = default);
     /// <summary>Cancels a running check; the check as it ended.</summary>
     Task<CheckReport> CancelCheckAsync(string sessionId, string checkId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The request workbench: what the exporter (a buffer of the session, or an expression in it)
+    /// fills for exactly these flags, beside CPython's reference exporter. A refusal by the
+    /// exporter is an answer (<see cref="RequestAnswer.Error"/>); a request the server cannot put
+    /// (no such buffer, an expression that raises, bad flags) is a <see cref="BufferscopeApiException"/>.
+    /// </summary>
+    Task<RequestAnswer> AskRequestAsync(string sessionId, WorkbenchRequestDto request, CancellationToken cancellationToken = default);
 
     /// <summary>The session's events, resubscribed after a reconnect, until cancelled.</summary>
     IAsyncEnumerable<HubEvent> EventsAsync(string sessionId, CancellationToken cancellationToken);

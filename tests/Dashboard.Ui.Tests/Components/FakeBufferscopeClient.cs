@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Bufferscope.Core.Buffers;
 using Bufferscope.Core.Checks;
+using Bufferscope.Core.Requests;
 using Bufferscope.Dashboard.Api.Contracts;
 using Bufferscope.Dashboard.Client;
 using Bufferscope.Dashboard.Hubs;
@@ -122,6 +123,18 @@ public sealed class FakeBufferscopeClient : IBufferscopeClient
         var cancelled = Checks[checkId] with { State = CheckStates.Cancelled };
         Checks[checkId] = cancelled;
         return Task.FromResult(cancelled);
+    }
+
+    /// <summary>Workbench requests as sent, in order.</summary>
+    public List<WorkbenchRequestDto> Asked { get; } = [];
+    /// <summary>What POST .../request answers: an answer, or a refusal thrown (a <see cref="BufferscopeApiException"/>, as the real client throws a 400's detail).</summary>
+    public Func<WorkbenchRequestDto, Task<RequestAnswer>> OnAsk { get; set; } =
+        _ => Task.FromException<RequestAnswer>(new BufferscopeApiException(400, "Invalid buffer", "not set up"));
+
+    public Task<RequestAnswer> AskRequestAsync(string sessionId, WorkbenchRequestDto request, CancellationToken cancellationToken = default)
+    {
+        Asked.Add(request);
+        return OnAsk(request);
     }
 
     public async IAsyncEnumerable<HubEvent> EventsAsync(string sessionId, [EnumeratorCancellation] CancellationToken cancellationToken)
