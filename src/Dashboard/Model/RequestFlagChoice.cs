@@ -25,6 +25,11 @@ public sealed record RequestFlagChoice(RequestFlags Flag, string Name, string Me
         Of(RequestFlags.PyBUF_INDIRECT, "the consumer can follow suboffsets (PIL-style arrays of pointers), so the exporter may fill them; ticks STRIDES and ND"),
     ];
 
+    /// <summary>A flag's meaning by its name (as <see cref="RequestFlagNames.Decompose"/> names a request's parts), for the views panel's tooltips.</summary>
+    public static string MeaningOf(string name) =>
+        name == "PyBUF_SIMPLE" ? "no flags: a plain run of bytes, which must be C-contiguous; format, shape and strides are NULL"
+        : All.FirstOrDefault(c => c.Name == name)?.Meaning ?? name;
+
     // The name as written, not Flag.ToString(): ND and CONTIG_RO, STRIDES and STRIDED_RO share a
     // value, and an enum's name for a shared value is whichever it finds first.
     private static RequestFlagChoice Of(RequestFlags flag, string meaning, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(flag))] string written = "") =>

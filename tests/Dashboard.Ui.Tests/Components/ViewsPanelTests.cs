@@ -24,6 +24,7 @@ public sealed class ViewsPanelTests : ComponentTest
         var row = panel.Find("[data-testid=view-row]").TextContent;
         Assert.Contains("PyBUF_WRITABLE | PyBUF_FORMAT", row);
         Assert.Equal("PyBUF_FULL_RO", panel.Find("[data-testid=view-request]").TextContent); // 0x11c by its usual name
+        Assert.Equal(["PyBUF_WRITABLE", "PyBUF_FORMAT", "PyBUF_ND", "PyBUF_STRIDES"], panel.FindAll("[data-testid=view-flag]").Select(f => f.TextContent));
         Assert.Contains("In [3], line 1", row);
 
         Client.Publish(FakeBufferscopeClient.Event("exportAcquired", 1, "frame", 2, View(6)));
