@@ -73,6 +73,7 @@ public static class DashboardWebApplication
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddSingleton(new Model.ReadmeDocument(AppContext.BaseDirectory));
+        services.AddSingleton(new Learn.LessonLibrary(AppContext.BaseDirectory));
         services.AddSingleton(sp => new Lazy<ServerEndpoint>(() => ServerEndpoint.Resolve(sp)));
         services.AddScoped<CircuitCredential>();
         services.AddScoped<IBufferscopeClient>(sp =>
