@@ -76,6 +76,7 @@ public static class DashboardWebApplication
         services.AddSingleton(new Learn.LessonLibrary(AppContext.BaseDirectory));
         services.AddSingleton(sp => new Lazy<ServerEndpoint>(() => ServerEndpoint.Resolve(sp)));
         services.AddScoped<CircuitCredential>();
+        services.AddScoped<Learn.LessonProgress>();
         services.AddScoped<IBufferscopeClient>(sp =>
         {
             var endpoint = sp.GetRequiredService<Lazy<ServerEndpoint>>().Value;

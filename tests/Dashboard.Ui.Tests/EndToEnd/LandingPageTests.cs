@@ -29,10 +29,9 @@ public sealed class LandingPageTests(BrowserFixture browser)
         await page.GotoAsync("/");
         await Expect(page.GetByTestId("intro")).ToContainTextAsync("buffer protocol");
         await Expect(page.GetByTestId("way-inspect")).ToBeVisibleAsync();
-        // Test says where the Checks panel is; Learn says honestly that it is not there yet, and leads nowhere.
+        // Test says where the Checks panel is; Learn leads to the lessons.
         await Expect(page.GetByTestId("way-test")).ToContainTextAsync("Checks");
-        await Expect(page.GetByTestId("way-learn")).ToContainTextAsync("Not built yet");
-        Assert.Equal(0, await page.GetByTestId("way-learn").Locator("a, button").CountAsync());
+        await Expect(page.GetByTestId("learn-link")).ToHaveAttributeAsync("href", "/learn");
         await Expect(page.GetByTestId("api-reference")).ToHaveAttributeAsync("href", "/scalar/v1");
         await Expect(page.GetByTestId("readme-link")).ToHaveAttributeAsync("href", "/readme");
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "landing-1280.png"), FullPage = true });
