@@ -25,6 +25,7 @@ public sealed class BufferscopeCore
     public Checks.CaseRunner Checks { get; }
     /// <summary>Puts chosen requests to this process's exporters.</summary>
     public Requests.RequestWorkbench Workbench { get; }
+    public Requests.ViewHolders Holders { get; }
     public BufferscopeOptions Options { get; }
 
     private BufferscopeCore(BufferscopeOptions options, PythonInstallation? installation)
@@ -38,6 +39,7 @@ public sealed class BufferscopeCore
         Sessions = new SessionManager(Python, Factory, Exporters, Events, options);
         Checks = new Checks.CaseRunner(Python, Sessions, Budget);
         Workbench = new Requests.RequestWorkbench(Python, Sessions, Exporters);
+        Holders = new Requests.ViewHolders(Python, Sessions, Exporters);
 
         Factory.OnChanged = Events.Enlist;
         Factory.Created += e => Events.Publish(BufferEvent.Created(e));

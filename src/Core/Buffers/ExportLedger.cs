@@ -22,6 +22,7 @@ public sealed class ExportLedger
         public int Origin;
         public int NextFree;
         public bool Live;
+        public nint View;
     }
 
     private static long s_nextId;
@@ -40,8 +41,8 @@ public sealed class ExportLedger
     public long Acquired => Volatile.Read(ref _acquired);
     public long Released => Volatile.Read(ref _released);
 
-    /// <summary>Records an export; returns its slot. GIL held.</summary>
-    public int Acquire(int flags, int origin)
+    /// <summary>Records an export of the Py_buffer at <paramref name="view"/>; returns its slot. GIL held.</summary>
+    public int Acquire(int flags, int origin, nint view = 0)
     {
         BeginWrite();
         var slot = _freeHead;
@@ -61,6 +62,7 @@ public sealed class ExportLedger
             Origin = origin,
             NextFree = -1,
             Live = true,
+            View = view,
         };
         _live++;
         _acquired++;
@@ -104,7 +106,7 @@ public sealed class ExportLedger
                 {
                     var r = records[i];
                     if (r.Live)
-                        live.Add(new ExportEntry(r.Id, r.Flags, r.Origin, r.AcquiredAtTicks));
+                        live.Add(new ExportEntry(r.Id, r.Flags, r.Origin, r.AcquiredAtTicks, r.View));
                 }
                 var acquired = _acquired;
                 var released = _released;
@@ -120,8 +122,12 @@ public sealed class ExportLedger
     }
 }
 
-/// <summary>One live export as the ledger records it; fields handed out follow from the layout and <see cref="Flags"/>.</summary>
-public readonly record struct ExportEntry(long Id, int Flags, int OriginIndex, long AcquiredAtTicks)
+/// <summary>
+/// One live export as the ledger records it; fields handed out follow from the layout and
+/// <see cref="Flags"/>. <see cref="View"/> is where the consumer keeps its Py_buffer, which is how
+/// the kernel finds who holds it (<see cref="Requests.ViewHolders"/>); an address, never read here.
+/// </summary>
+public readonly record struct ExportEntry(long Id, int Flags, int OriginIndex, long AcquiredAtTicks, nint View = 0)
 {
     public ExportOrigin Origin => ExportOrigins.Get(OriginIndex);
     public DateTimeOffset AcquiredAt => CoarseClock.ToTime(AcquiredAtTicks);

@@ -145,7 +145,7 @@ public sealed unsafe class Exporter : Live.IWatchedBuffer
         if (firstInFrame)
             CoarseClock.Refresh(); // stamp the first export of a frame with a fresh time
         view->@internal = ExportParts.Ledger
-            ? Ledger.Acquire(flags, ExportParts.Origin ? ExportOrigins.Current() : ExportOrigins.NoFrame)
+            ? Ledger.Acquire(flags, ExportParts.Origin ? ExportOrigins.Current() : ExportOrigins.NoFrame, (nint)view)
             : -1;
         // Py_INCREF(self), inlined: a MemBuf is never immortal (3.12+) and 3.11-3.13 default
         // builds keep ob_refcnt as a plain count at offset 0, so this is what the macro does,

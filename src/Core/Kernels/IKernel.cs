@@ -66,6 +66,9 @@ public partial interface IKernel
     /// </summary>
     Task<Requests.RequestAnswer> RequestAsync(long? bufferId, string? expression, int flags, CancellationToken cancellationToken);
 
+    /// <summary>A buffer's live views, each with the objects that hold it (<see cref="Requests.ViewHolders"/>).</summary>
+    Task<IReadOnlyList<Requests.HeldView>> HoldersAsync(long bufferId, CancellationToken cancellationToken);
+
     /// <summary>Finishes queued work, finalises Python and ends the process.</summary>
     Task ShutdownAsync(CancellationToken cancellationToken);
 }

@@ -87,6 +87,9 @@ internal sealed class KernelService(BufferscopeCore core, Action<string> opened,
     public Task<Requests.RequestAnswer> RequestAsync(long? bufferId, string? expression, int flags, CancellationToken cancellationToken) =>
         KernelFault.Guard(() => core.Workbench.AskAsync(SessionId, bufferId, expression, flags));
 
+    public Task<IReadOnlyList<Requests.HeldView>> HoldersAsync(long bufferId, CancellationToken cancellationToken) =>
+        KernelFault.Guard(() => core.Holders.FindAsync(SessionId, bufferId));
+
     public Task ShutdownAsync(CancellationToken cancellationToken)
     {
         shutdown();

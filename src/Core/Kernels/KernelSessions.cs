@@ -598,6 +598,10 @@ public sealed class KernelSessions : IAsyncDisposable
     public async Task<Requests.RequestAnswer> RequestAsync(string sessionId, long? bufferId, string? expression, int flags) =>
         await (await AliveAsync(Find(sessionId)).ConfigureAwait(false)).RequestAsync(bufferId, expression, flags, CancellationToken.None).ConfigureAwait(false);
 
+    /// <summary>A buffer's live views and who holds each (a scan of the kernel's objects: on demand).</summary>
+    public async Task<IReadOnlyList<Requests.HeldView>> HoldersAsync(string sessionId, long bufferId) =>
+        await (await AliveAsync(Find(sessionId)).ConfigureAwait(false)).HoldersAsync(bufferId, CancellationToken.None).ConfigureAwait(false);
+
     public async Task<byte[]> ReadMemoryAsync(string sessionId, long bufferId, long offset, int length) =>
         await (await AliveAsync(Find(sessionId)).ConfigureAwait(false)).ReadMemoryAsync(bufferId, offset, length, CancellationToken.None).ConfigureAwait(false);
 

@@ -25,5 +25,6 @@ internal sealed class RemoteKernel(IKernel proxy) : IKernel
     public Task<string> PrepareCheckAsync(string target, string? reference, string mode, CancellationToken cancellationToken) => KernelFault.Unwrap(proxy.PrepareCheckAsync(target, reference, mode, cancellationToken));
     public Task<IReadOnlyList<Checks.CaseResult>> RunCasesAsync(IReadOnlyList<Checks.CheckCase> cases, string? progressPath, int caseTimeoutMs, int budgetMs, CancellationToken cancellationToken) =>
         KernelFault.Unwrap(proxy.RunCasesAsync(cases, progressPath, caseTimeoutMs, budgetMs, cancellationToken));
+    public Task<IReadOnlyList<Requests.HeldView>> HoldersAsync(long bufferId, CancellationToken cancellationToken) => KernelFault.Unwrap(proxy.HoldersAsync(bufferId, cancellationToken));
     public Task ShutdownAsync(CancellationToken cancellationToken) => KernelFault.Unwrap(proxy.ShutdownAsync(cancellationToken));
 }

@@ -23,6 +23,9 @@ public static class BuffersApi
 
         buffers.MapGet("/{bid:long}", async (string sid, long bid, KernelSessions sessions) => BufferDto.From(await sessions.GetBufferAsync(sid, bid)));
 
+        buffers.MapGet("/{bid:long}/holders", async (string sid, long bid, KernelSessions sessions) => await sessions.HoldersAsync(sid, bid))
+            .WithSummary("Each live view of the buffer with the objects that hold it (numpy.ndarray a, through a memoryview): a scan of the kernel's objects, for one buffer");
+
         buffers.MapDelete("/{bid:long}", async (string sid, long bid, KernelSessions sessions) =>
         {
             await sessions.FreeBufferAsync(sid, bid);

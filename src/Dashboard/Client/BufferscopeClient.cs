@@ -120,6 +120,9 @@ public sealed class BufferscopeClient : IBufferscopeClient, IAsyncDisposable
     public Task<MemorySearchDto> SearchMemoryAsync(string sessionId, long bufferId, byte[] pattern, long from, CancellationToken cancellationToken = default) =>
         SendAsync<MemorySearchDto>(HttpMethod.Get, $"{Buffers(sessionId)}/{bufferId}/memory/search?bytes={Convert.ToHexString(pattern)}&from={from}", null, cancellationToken);
 
+    public Task<IReadOnlyList<HeldView>> HoldersAsync(string sessionId, long bufferId, CancellationToken cancellationToken = default) =>
+        SendAsync<IReadOnlyList<HeldView>>(HttpMethod.Get, $"{Buffers(sessionId)}/{bufferId}/holders", null, cancellationToken);
+
     public Task<RunResponse> RunAsync(string sessionId, string code, CancellationToken cancellationToken = default) =>
         SendAsync<RunResponse>(HttpMethod.Post, $"api/sessions/{Uri.EscapeDataString(sessionId)}/run", JsonContent.Create(new RunRequest(code)), cancellationToken);
 

@@ -37,6 +37,9 @@ public interface IBufferscopeClient
     Task<BufferDto> CreateBufferAsync(string sessionId, BufferSpec spec, CancellationToken cancellationToken = default);
     Task FreeBufferAsync(string sessionId, long bufferId, CancellationToken cancellationToken = default);
 
+    /// <summary>Each live view of the buffer with the objects holding it: asked when views are shown, as it scans the kernel's objects.</summary>
+    Task<IReadOnlyList<HeldView>> HoldersAsync(string sessionId, long bufferId, CancellationToken cancellationToken = default);
+
     Task<byte[]> ReadMemoryAsync(string sessionId, long bufferId, long offset, int length, CancellationToken cancellationToken = default);
     Task WriteMemoryAsync(string sessionId, long bufferId, long offset, byte[] data, CancellationToken cancellationToken = default);
     /// <summary>Where <paramref name="pattern"/> first occurs in the whole allocation at or after <paramref name="from"/>, wrapping to the start.</summary>

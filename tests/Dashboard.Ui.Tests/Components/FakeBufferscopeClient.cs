@@ -76,6 +76,10 @@ public sealed class FakeBufferscopeClient : IBufferscopeClient
     }
     public Task FreeBufferAsync(string sessionId, long bufferId, CancellationToken cancellationToken = default) =>
         FreeFails is { } e ? Task.FromException(e) : Task.CompletedTask;
+    /// <summary>What HoldersAsync answers for a buffer id (nothing, unless a test says).</summary>
+    public Func<long, IReadOnlyList<Bufferscope.Core.Requests.HeldView>> OnHolders { get; set; } = _ => [];
+    public Task<IReadOnlyList<Bufferscope.Core.Requests.HeldView>> HoldersAsync(string sessionId, long bufferId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(OnHolders(bufferId));
     public Task<byte[]> ReadMemoryAsync(string sessionId, long bufferId, long offset, int length, CancellationToken cancellationToken = default) => Task.FromResult(new byte[length]);
     public Task<MemorySearchDto> SearchMemoryAsync(string sessionId, long bufferId, byte[] pattern, long from, CancellationToken cancellationToken = default) =>
         Task.FromResult(new MemorySearchDto(null, false, 0));

@@ -39,6 +39,38 @@ public sealed class ViewsPanelTests : ComponentTest
     }
 
     [Fact]
+    public async Task EachView_NamesItsHolder_ShowsTheCodeThatMadeIt_AndItsPyBuffer_LinkedToLessons()
+    {
+        var buffer = FakeBufferscopeClient.Buffer(1, "frame");
+        Client.Buffers[1] = buffer;
+        Client.History.Add(new HistoryDto(3, "import numpy as np\na = np.frombuffer(frame, dtype=np.uint8)", true, null, DateTimeOffset.Now));
+        Client.OnHolders = _ => [new(5, [new("numpy.ndarray", "a", "memoryview")])];
+        var panel = Render<ViewsPanel>(p => p.Add(x => x.Feed, Feed()).Add(x => x.Buffer, buffer));
+        await Until(() => Client.EventSubscribers == 1, "the feed subscribed");
+        Client.Publish(FakeBufferscopeClient.Event("exportAcquired", 1, "frame", 1, View(5) with { Origin = "In [3], line 2" }));
+        panel.WaitForAssertion(() => Assert.Equal("numpy.ndarray a (through a memoryview)", panel.Find("[data-testid=view-holder]").TextContent), Wait);
+
+        // The origin opens the run's code, its line marked.
+        Assert.Empty(panel.FindAll("[data-testid=view-origin-code]"));
+        panel.Find("[data-testid=view-origin]").Click();
+        panel.WaitForAssertion(() => Assert.Equal("a = np.frombuffer(frame, dtype=np.uint8)", panel.Find("[data-testid=view-origin-code] .origin-line").TextContent.Trim()), Wait);
+
+        // The Py_buffer card: the struct's fields with this view's values, each linked to a lesson that exists.
+        panel.Find("[data-testid=view-pybuffer-toggle]").Click();
+        var card = panel.Find("[data-testid=pybuffer-card]");
+        string Value(string field) => card.QuerySelector($"tr[data-field={field}] td:last-child")!.TextContent;
+        Assert.Equal("2", Value("ndim"));
+        Assert.Equal("{4, 4}", Value("shape"));
+        Assert.Equal("{4, 1}", Value("strides"));
+        Assert.Equal("\"B\"", Value("format"));
+        Assert.Equal("NULL", Value("suboffsets"));
+        var lessons = new Bufferscope.Dashboard.Learn.LessonLibrary(AppContext.BaseDirectory);
+        var links = panel.FindAll("[data-testid=pybuffer-field-link]").Select(a => a.GetAttribute("href")!).ToList();
+        Assert.Equal(11, links.Count);
+        Assert.All(links, href => Assert.NotNull(lessons.Find(href["/learn/".Length..])));
+    }
+
+    [Fact]
     public async Task Refusals_AreListed_NewestFirst_WithTheirRequestReasonAndLine()
     {
         var buffer = FakeBufferscopeClient.Buffer(1, "frame");
