@@ -128,8 +128,14 @@ public static partial class LessonParser
         return fields;
     }
 
-    /// <summary>Front matter allows '# comment' after a value, as YAML does; question lines keep '#' (Python has it).</summary>
-    private static string StripComment(string value) => value.IndexOf(" #", StringComparison.Ordinal) is var i and >= 0 && !value.TrimStart().StartsWith('"') ? value[..i] : value;
+    /// <summary>Front matter allows '# comment' after a value, as YAML does (after a quoted value's closing quote); question lines keep '#' (Python has it).</summary>
+    private static string StripComment(string value)
+    {
+        var text = value.Trim();
+        if (text.StartsWith('"') && text.IndexOf('"', 1) is var close and > 0)
+            return text[..(close + 1)];
+        return text.IndexOf(" #", StringComparison.Ordinal) is var i and >= 0 ? text[..i] : text;
+    }
 
     private static string Unquote(string value) =>
         value.Length >= 2 && value[0] == '"' && value[^1] == '"' ? value[1..^1] : value;

@@ -62,10 +62,13 @@ public sealed class LessonTests(LessonServer fixture) : IClassFixture<LessonServ
         var token = fixture.Server.Token;
         await using var client = new BufferscopeClient(fixture.Server.BaseAddress, () => ValueTask.FromResult<string?>(token));
         var run = new LessonRun(client, lesson, python == PythonBuilds.Present()[0] ? null : python);
+        string session;
         await using (run)
         {
             await run.StartAsync(0, Ct);
             Assert.Null(run.Error);
+            session = run.SessionId!;
+            Assert.Equal(python, (await client.GetSessionAsync(session, Ct)).Kernel?.Python?.Executable);
             var checkedAnswers = 0;
             while (true)
             {
@@ -95,7 +98,10 @@ public sealed class LessonTests(LessonServer fixture) : IClassFixture<LessonServ
             }
             Assert.Equal(lesson.Steps.Count(s => s.Question is not null), checkedAnswers);
         }
-        Assert.Null(run.SessionId); // the lesson's session ended with it
+        // The lesson's session and its kernel ended with it.
+        Assert.Null(run.SessionId);
+        var gone = await Assert.ThrowsAsync<BufferscopeApiException>(() => client.GetSessionAsync(session, Ct));
+        Assert.Equal(404, gone.Status);
     }
 
     /// <summary>Whether the interpreter imports <paramref name="module"/> as a kernel would (isolated: no user site).</summary>
