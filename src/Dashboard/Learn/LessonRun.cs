@@ -76,6 +76,10 @@ public sealed class LessonRun(IBufferscopeClient client, Lesson lesson, string? 
         Changed?.Invoke();
     }
 
+    /// <summary>The step shown again in a fresh session, the steps before it replayed: after the session was lost (expired, deleted, its kernel gone).</summary>
+    public Task ReplayAsync(CancellationToken cancellationToken = default) =>
+        Busy ? Task.CompletedTask : GoToAsync(Index, cancellationToken);
+
     /// <summary>The step before, in the state it ran in: a fresh session with the steps before it replayed.</summary>
     public Task BackAsync(CancellationToken cancellationToken = default) =>
         CanBack ? GoToAsync(Index - 1, cancellationToken) : Task.CompletedTask;
@@ -161,7 +165,12 @@ public sealed class LessonRun(IBufferscopeClient client, Lesson lesson, string? 
         Status = status;
         Changed?.Invoke();
         try { await work().ConfigureAwait(false); }
-        catch (BufferscopeApiException e) { Error = e.Message; }
+        catch (BufferscopeApiException e)
+        {
+            Error = e.Status == 404
+                ? $"The lesson's session is gone ({e.Message}): it expired, or was deleted. Replay runs the steps before this one again in a fresh kernel."
+                : e.Message;
+        }
         finally
         {
             Busy = false;

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Bufferscope.Dashboard.Learn;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -109,6 +110,13 @@ public sealed class LessonPageTests(BrowserFixture browser)
         var lesson = Library.Find("views-share-memory")!;
         var page = await browser.NewPageAsync(width, height);
         var errors = Errors(page);
+        if (width < 600)
+        {
+            await page.GotoAsync("/learn");
+            await Expect(page.GetByTestId("lesson-link")).ToHaveCountAsync(10);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, $"learn-{width}.png"), FullPage = true });
+            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "/learn is wider than the phone");
+        }
         await page.GotoAsync($"/learn/{lesson.Id}");
         await AtStepAsync(page, 1);
 
@@ -137,6 +145,8 @@ public sealed class LessonPageTests(BrowserFixture browser)
             await page.GetByTestId("step-next").ClickAsync();
             await AtStepAsync(page, n);
             await PredictAndRunAsync(page, lesson.Steps[n - 1]);
+            if (n == 3) // each view named by what holds it
+                await Expect(page.GetByTestId("view-holder")).ToHaveTextAsync(["memoryview mv", "numpy.ndarray a (through a memoryview)"]);
             if (n == 5)
                 await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, $"lesson-midway-{width}.png"), FullPage = true });
         }
@@ -164,5 +174,34 @@ public sealed class LessonPageTests(BrowserFixture browser)
         await NoFailureAsync(page, errors, lesson.FileName);
         if (width < 600)
             Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the lesson page is wider than the phone");
+    }
+
+    [Fact]
+    public async Task A_LessonWhoseSessionWasDeleted_SaysSo_AndReplaysToTheStep()
+    {
+        var lesson = Library.Find("elements-and-bytes")!;
+        var page = await browser.NewPageAsync();
+        var errors = Errors(page);
+        await page.GotoAsync($"/learn/{lesson.Id}");
+        await AtStepAsync(page, 1);
+        await PredictAndRunAsync(page, lesson.Steps[0]);
+        await page.GetByTestId("step-next").ClickAsync();
+        await AtStepAsync(page, 2);
+        await Expect(page.GetByTestId("lesson-exports")).ToHaveTextAsync("1");
+
+        // Its session deleted behind its back (as by another page, or expiry).
+        var sessions = await browser.Http.GetFromJsonAsync<List<Api.Contracts.SessionDto>>("/api/sessions", BrowserFixture.Json, TestContext.Current.CancellationToken);
+        var mine = sessions!.Single(s => s.Name == $"lesson {lesson.Number}: {lesson.Title}");
+        (await browser.Http.DeleteAsync($"/api/sessions/{mine.Id}?force=true", TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+        await page.GetByTestId("step-value").FillAsync("48");
+        await page.GetByTestId("step-run").ClickAsync();
+        await Expect(page.GetByTestId("lesson-error")).ToContainTextAsync("The lesson's session is gone");
+
+        await page.GetByTestId("lesson-replay").ClickAsync();
+        await Expect(page.GetByTestId("lesson-error")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("lesson-exports")).ToHaveTextAsync("1"); // step 1 replayed: its memoryview again
+        await PredictAndRunAsync(page, lesson.Steps[1]);
+        await Expect(page.GetByTestId("step-verdict")).ToHaveAttributeAsync("data-right", "true");
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
     }
 }
