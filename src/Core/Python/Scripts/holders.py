@@ -18,6 +18,8 @@ import json
 import sys
 import types
 
+from _bufferscope_runtime import type_name
+
 # offsetof(_PyManagedBufferObject, master): PyObject_HEAD (16), int flags (4, padded to 8), Py_ssize_t exports (8). 3.11-3.13.
 _MASTER = 32
 _MANAGED = ctypes.addressof(ctypes.c_char.in_dll(ctypes.pythonapi, "_PyManagedBuffer_Type"))
@@ -46,15 +48,6 @@ def _managed(address, ranges):
     if ctypes.c_void_p.from_address(start + 8).value != _MANAGED:
         return None
     return ctypes.cast(start, ctypes.py_object).value
-
-
-def _type_name(obj):
-    """numpy.ndarray, memoryview; a ctypes type by its own name (its module is where it was made)."""
-    t = type(obj)
-    if isinstance(obj, _CDATA):
-        return f"ctypes {t.__name__}"
-    module = t.__module__
-    return t.__qualname__ if module in ("builtins", None) else f"{module}.{t.__qualname__}"
 
 
 def _reachable(namespace):
@@ -101,7 +94,7 @@ def _keeps(obj, view):
 
 
 def _holder(path, obj, via):
-    return {"type": _type_name(obj), "name": path, "via": via}
+    return {"type": type_name(obj), "name": path, "via": via}
 
 
 def _holders_of(address, reachable, ranges):

@@ -8,6 +8,8 @@ read-only flag as the exporter's fullest answer, so the same request can be put 
 import json
 import struct
 
+from _bufferscope_runtime import type_name  # noqa: F401 (the workbench's exporter names: RequestWorkbench reads it here)
+
 try:
     import _testbuffer
 except ImportError:  # a build without the test modules
@@ -19,13 +21,6 @@ def resolve(namespace, text):
     if not isinstance(text, str) or not text.strip():
         raise ValueError("expression is empty: give an expression in the session, e.g. 'a' or 'np.arange(6.0).reshape(2, 3)'")
     return eval(compile(text.strip(), "<request>", "eval"), namespace)
-
-
-def type_name(obj):
-    """The exporter's type as its module names it: numpy.ndarray, bytearray, bufferscope.MemBuf."""
-    t = type(obj)
-    module = t.__module__
-    return t.__qualname__ if module in ("builtins", None) else f"{module}.{t.__qualname__}"
 
 
 def reference_for(layout_json):

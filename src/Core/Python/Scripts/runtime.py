@@ -6,6 +6,17 @@ import traceback
 sys.argv = ["bufferscope"]
 
 
+def type_name(obj):
+    """An object's type as the dashboard names it: numpy.ndarray, bytearray, bufferscope.MemBuf; a
+    ctypes type by its own name (its module is merely where it was made: __main__.c_ubyte_Array_8)."""
+    t = type(obj)
+    ctypes = sys.modules.get("ctypes")  # no ctypes object exists before ctypes is imported
+    if ctypes is not None and isinstance(obj, ctypes._SimpleCData.__mro__[1]):  # ctypes._CData, not exported by name
+        return f"ctypes {t.__name__}"
+    module = t.__module__
+    return t.__qualname__ if module in ("builtins", None) else f"{module}.{t.__qualname__}"
+
+
 # Every script of ours is compiled with a file name like this one (PythonRuntime.LoadModule).
 _OURS = "<bufferscope:"
 
