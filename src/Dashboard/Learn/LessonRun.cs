@@ -32,6 +32,10 @@ public sealed class LessonRun(IBufferscopeClient client, Lesson lesson, string? 
     public string? Status { get; private set; }
     /// <summary>Why the lesson could not go on: no session, a replay that failed. The page offers to start over.</summary>
     public string? Error { get; private set; }
+    /// <summary>The learner's own version of the step's code, run after the step (modify), and what it gave.</summary>
+    public RunResponse? Tried { get; private set; }
+    /// <summary>The learner ran code of their own at this step: the session is no longer the lesson's state, so Next replays.</summary>
+    public bool Modified { get; private set; }
 
     /// <summary>Raised after every change of state, on the caller's thread.</summary>
     public event Action? Changed;
@@ -43,6 +47,8 @@ public sealed class LessonRun(IBufferscopeClient client, Lesson lesson, string? 
     /// <summary>A step with a question runs once the prediction is made: predict, then run.</summary>
     public bool CanRun => !Busy && Error is null && SessionId is not null && Step.Runs && Outcome is null && (Step.Question is null || Given is not null);
     public bool CanNext => !Busy && Error is null && Done && !IsLast;
+    /// <summary>Once the step ran, the learner may change its code and run that (predict, run, investigate, modify).</summary>
+    public bool CanTry => !Busy && Error is null && SessionId is not null && Done && Step.Code is not null;
     public bool CanBack => !Busy && Index > 0;
 
     /// <summary>Opens the lesson at <paramref name="step"/> (0-based): a fresh session, the steps before it replayed.</summary>
@@ -66,13 +72,37 @@ public sealed class LessonRun(IBufferscopeClient client, Lesson lesson, string? 
         return Outcome;
     }
 
-    public void Next()
+    /// <summary>Runs the learner's own code in the lesson's session (not judged); the next step then starts from a replay.</summary>
+    public async Task<RunResponse?> TryAsync(string code, CancellationToken cancellationToken = default)
+    {
+        if (!CanTry || string.IsNullOrWhiteSpace(code))
+            return null;
+        await WhileBusy("Running your version", async () =>
+        {
+            Modified = true;
+            Tried = await client.RunAsync(SessionId!, code, cancellationToken).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        return Tried;
+    }
+
+    /// <summary>
+    /// The next step. After the learner's own code ran, its state is not the lesson's: the steps
+    /// up to this one are replayed into a fresh kernel first, so the next step runs where the
+    /// lesson says it does.
+    /// </summary>
+    public async Task NextAsync(CancellationToken cancellationToken = default)
     {
         if (!CanNext)
             return;
+        if (Modified)
+        {
+            await GoToAsync(Index + 1, cancellationToken).ConfigureAwait(false);
+            return;
+        }
         Index++;
         Given = null;
         Outcome = null;
+        Tried = null;
         Changed?.Invoke();
     }
 
@@ -86,14 +116,16 @@ public sealed class LessonRun(IBufferscopeClient client, Lesson lesson, string? 
 
     private async Task GoToAsync(int index, CancellationToken cancellationToken)
     {
-        var status = index == 0 ? "Starting a kernel for the lesson"
+        var status = (index == 0 ? "Starting a kernel for the lesson"
             : index == 1 ? "Replaying step 1 in a fresh kernel"
-            : $"Replaying steps 1 to {index} in a fresh kernel";
+            : $"Replaying steps 1 to {index} in a fresh kernel") + (Modified ? " (your version set aside)" : "");
         await WhileBusy(status, async () =>
         {
             Error = null;
             Given = null;
             Outcome = null;
+            Tried = null;
+            Modified = false;
             await EndSessionAsync().ConfigureAwait(false);
             var session = await client.CreateSessionAsync($"lesson {Lesson.Number}: {Lesson.Title}", python, cancellationToken).ConfigureAwait(false);
             SessionId = session.Id;

@@ -94,7 +94,7 @@ public sealed class LessonTests(LessonServer fixture) : IClassFixture<LessonServ
                 }
                 if (run.IsLast)
                     break;
-                run.Next();
+                await run.NextAsync(Ct);
             }
             Assert.Equal(lesson.Steps.Count(s => s.Question is not null), checkedAnswers);
         }

@@ -204,4 +204,36 @@ public sealed class LessonPageTests(BrowserFixture browser)
         await Expect(page.GetByTestId("step-verdict")).ToHaveAttributeAsync("data-right", "true");
         Assert.True(errors.Count == 0, string.Join("\n", errors));
     }
+
+    [Fact]
+    public async Task Modify_RunsTheLearnersOwnVersion_AndNext_ReplaysTheLessonsStateFirst()
+    {
+        var lesson = Library.Find("exports-lock-the-exporter")!;
+        var page = await browser.NewPageAsync();
+        var errors = Errors(page);
+        await page.GotoAsync($"/learn/{lesson.Id}");
+        for (var n = 1; n <= 3; n++)
+        {
+            await AtStepAsync(page, n);
+            await PredictAndRunAsync(page, lesson.Steps[n - 1]);
+            if (n < 3)
+                await page.GetByTestId("step-next").ClickAsync();
+        }
+        await Expect(page.GetByTestId("lesson-exports")).ToHaveTextAsync("2");
+
+        // The learner's version: a third view. It runs in the lesson's kernel, and shows.
+        await page.GetByTestId("step-modify").Locator("summary").ClickAsync();
+        await page.GetByTestId("step-modify-code").FillAsync(lesson.Steps[2].Code + "\nm3 = memoryview(buf)\nbuf.exports");
+        await page.GetByTestId("step-modify-run").ClickAsync();
+        await Expect(page.GetByTestId("step-modify-output")).ToContainTextAsync("Out: 3");
+        await Expect(page.GetByTestId("lesson-exports")).ToHaveTextAsync("3");
+
+        // Next sets it aside: step 4 runs where the lesson says, two views, and its answer holds.
+        await page.GetByTestId("step-next").ClickAsync();
+        await AtStepAsync(page, 4);
+        await Expect(page.GetByTestId("lesson-exports")).ToHaveTextAsync("2");
+        await PredictAndRunAsync(page, lesson.Steps[3]);
+        await Expect(page.GetByTestId("step-verdict")).ToHaveAttributeAsync("data-right", "true");
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+    }
 }
