@@ -46,6 +46,32 @@ public sealed class ViewHoldersTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_Py_bufferOutsideAnyMemoryview_IsFoundByItsAddress_AndNoUserCodeRuns()
+    {
+        var session = await fixture.NewSessionAsync("holders-hostile");
+        // Objects whose items(), __sizeof__ and __repr__ raise: looking must not call them. And a
+        // consumer keeping its Py_buffer in memory of its own, not in a memoryview: _testbuffer.ndarray.
+        await fixture.RunAsync(session.Id, """
+            import bufferscope, _testbuffer
+            calls = []
+            class Evil(dict):
+                def items(self): calls.append("items"); raise RuntimeError("items")
+                def __iter__(self): calls.append("iter"); raise RuntimeError("iter")
+            class Touchy:
+                def __sizeof__(self): calls.append("sizeof"); raise RuntimeError("sizeof")
+                def __repr__(self): calls.append("repr"); raise RuntimeError("repr")
+            evil = Evil(x=1)
+            touchy = {Touchy(): Touchy()}
+            buf = bufferscope.MemBuf(shape=(4,), format="B")
+            nd = _testbuffer.ndarray(buf, getbuf=_testbuffer.PyBUF_FULL_RO)
+            """);
+        var buffer = (await fixture.Http.GetFromJsonAsync<List<JsonElement>>($"/api/sessions/{session.Id}/buffers", Ct))!.Single().GetProperty("id").GetInt64();
+        // Found by address: its Py_buffer is a field of the object (the type is named by the module holding it, not "ndarray").
+        Assert.Equal(("_testbuffer.ndarray", "nd", null), Assert.Single(await HoldersAsync(session.Id, buffer)));
+        Assert.Equal("[]", (await fixture.RunAsync(session.Id, "calls")).Result);
+    }
+
+    [Fact]
     public async Task AnUnknownBuffer_Is404()
     {
         var session = await fixture.NewSessionAsync("holders-404");

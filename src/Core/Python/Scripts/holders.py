@@ -23,7 +23,7 @@ from _bufferscope_runtime import type_name
 # offsetof(_PyManagedBufferObject, master): PyObject_HEAD (16), int flags (4, padded to 8), Py_ssize_t exports (8). 3.11-3.13.
 _MASTER = 32
 _MANAGED = ctypes.addressof(ctypes.c_char.in_dll(ctypes.pythonapi, "_PyManagedBuffer_Type"))
-_CONTAINERS = (dict, list, tuple)
+_CONTAINERS = (dict, list, tuple)  # exactly these types: a subclass's own items() or __iter__ would be user code
 _SKIP = (types.ModuleType, types.FunctionType, types.BuiltinFunctionType, type)
 _CDATA = ctypes._SimpleCData.__mro__[1]  # ctypes._CData, the base of arrays, structures and pointers: not exported by name
 
@@ -54,8 +54,8 @@ def _reachable(namespace):
     """(path, object) for what the session reaches: its names, and items of containers in them, two deep."""
     found = []
     seen = set()
-    for name, value in list(namespace.items()):
-        if not name.startswith("__"):
+    for name, value in list(dict.items(namespace)):
+        if type(name) is str and not name.startswith("__"):
             _walk(name, value, 0, found, seen)
     return found
 
@@ -66,11 +66,13 @@ def _walk(path, obj, depth, found, seen):
     if id(obj) in seen or isinstance(obj, _SKIP):
         return
     seen.add(id(obj))
-    if isinstance(obj, _CONTAINERS):
+    if type(obj) in _CONTAINERS:
         if depth < 2:
-            items = obj.items() if isinstance(obj, dict) else enumerate(obj)
+            items = dict.items(obj) if type(obj) is dict else enumerate(obj)
             for key, value in list(items)[:1000]:
-                _walk(f"{path}[{key!r}]", value, depth + 1, found, seen)
+                # Only keys whose repr runs no user code name a path.
+                if type(key) in (str, int):
+                    _walk(f"{path}[{key!r}]", value, depth + 1, found, seen)
         return
     found.append((path, obj))
 
@@ -112,17 +114,31 @@ def _holders_of(address, reachable, ranges):
                     held.append(_holder(None, referrer, "memoryview"))
         return held or [{"type": "memoryview", "name": None, "via": None}]
     for path, obj in reachable:
-        if id(obj) <= address < id(obj) + sys.getsizeof(obj):
+        if _contains(obj, address):
             return [_holder(path, obj, None)]
     for obj in gc.get_objects():
-        if id(obj) <= address < id(obj) + sys.getsizeof(obj):
+        if _contains(obj, address):
             return [_holder(None, obj, None)]
     return [{"type": "C code", "name": None, "via": None}]
+
+
+def _contains(obj, address):
+    """Whether address lies in obj's fixed part, where a C type keeps its fields (tp_basicsize: no __sizeof__, which is user code)."""
+    return id(obj) <= address < id(obj) + type(obj).__basicsize__
 
 
 def holders(namespace, views_json):
     """[[view id, Py_buffer address], ...] -> JSON [{"view", "holders": [{"type", "name", "via"}]}]."""
     ranges = _mapped()
-    reachable = _reachable(namespace)
-    answer = [{"view": view_id, "holders": _holders_of(address, reachable, ranges)} for view_id, address in json.loads(views_json)]
+    try:
+        reachable = _reachable(namespace)
+    except Exception:  # a namespace that will not be walked: holders are then looked for among tracked objects only
+        reachable = []
+    answer = []
+    for view_id, address in json.loads(views_json):
+        try:
+            held = _holders_of(address, reachable, ranges)
+        except Exception as e:  # an object that will not be looked at: say so for this view, the others still answer
+            held = [{"type": f"unknown ({type(e).__name__} while looking)", "name": None, "via": None}]
+        answer.append({"view": view_id, "holders": held})
     return json.dumps(answer)

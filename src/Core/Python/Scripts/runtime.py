@@ -14,7 +14,17 @@ def type_name(obj):
     if ctypes is not None and isinstance(obj, ctypes._SimpleCData.__mro__[1]):  # ctypes._CData, not exported by name
         return f"ctypes {t.__name__}"
     module = t.__module__
-    return t.__qualname__ if module in ("builtins", None) else f"{module}.{t.__qualname__}"
+    if module in ("builtins", None):
+        # A C type named without its module (_testbuffer's "ndarray") says builtins: name the
+        # module that holds it, by dict lookup (a module's __getattr__ would be user code).
+        builtins = sys.modules["builtins"]
+        if vars(builtins).get(t.__name__) is t:
+            return t.__qualname__
+        for name, held in list(sys.modules.items()):
+            if held is not None and held is not builtins and type(vars(held)) is dict and vars(held).get(t.__name__) is t:
+                return f"{name}.{t.__qualname__}"
+        return t.__qualname__
+    return f"{module}.{t.__qualname__}"
 
 
 # Every script of ours is compiled with a file name like this one (PythonRuntime.LoadModule).
