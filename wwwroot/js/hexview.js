@@ -28,10 +28,16 @@ export function attach(element, dotnet, initialTop) {
     // The view can be gone before its script attaches (its tab switched away at once): nothing to watch.
     if (!element) return { scrollTo: () => { }, copy, dispose: () => { } };
     element.scrollTop = initialTop;
+    // Once .NET detaches (it then disposes its reference), nothing more is sent: a report already
+    // scheduled (a frame, a resize as the view leaves the page) is dropped, and a call already on
+    // its way is answered "no tracked object", which is no error once detached.
+    let disposed = false;
+    const call = (method, ...args) => disposed ? Promise.resolve(null)
+        : dotnet.invokeMethodAsync(method, ...args).catch(e => { if (!disposed) throw e; return null; });
     let pending = false;
     const report = () => {
         pending = false;
-        dotnet.invokeMethodAsync('OnScrolled', element.scrollTop, element.clientHeight, element.clientWidth);
+        call('OnScrolled', element.scrollTop, element.clientHeight, element.clientWidth);
     };
     const schedule = () => {
         if (!pending) {
@@ -43,10 +49,10 @@ export function attach(element, dotnet, initialTop) {
         const ctrl = e.ctrlKey || e.metaKey;
         if (ctrl && (e.key === 'c' || e.key === 'C')) {
             e.preventDefault();
-            dotnet.invokeMethodAsync('CopyText').then(text => { if (text != null) copy(text); });
+            call('CopyText').then(text => { if (text != null) copy(text); });
         } else if (keys.has(e.key)) {
             e.preventDefault();
-            dotnet.invokeMethodAsync('OnKey', e.key, e.shiftKey, ctrl);
+            call('OnKey', e.key, e.shiftKey, ctrl);
         }
     };
     // One report per byte entered (hex or ASCII column), not per mouse move.
@@ -54,7 +60,7 @@ export function attach(element, dotnet, initialTop) {
     const hover = at => {
         if (at !== hovered) {
             hovered = at;
-            dotnet.invokeMethodAsync('OnHover', at);
+            call('OnHover', at);
         }
     };
     const over = e => {
@@ -78,6 +84,7 @@ export function attach(element, dotnet, initialTop) {
         scrollTo: top => { element.scrollTop = top; schedule(); },
         copy,
         dispose: () => {
+            disposed = true;
             element.removeEventListener('scroll', schedule);
             element.removeEventListener('keydown', keydown);
             element.removeEventListener('mouseover', over);

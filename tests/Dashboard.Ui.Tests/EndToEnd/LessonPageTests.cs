@@ -145,8 +145,17 @@ public sealed class LessonPageTests(BrowserFixture browser)
             await page.GetByTestId("step-next").ClickAsync();
             await AtStepAsync(page, n);
             await PredictAndRunAsync(page, lesson.Steps[n - 1]);
-            if (n == 3) // each view named by what holds it
+            if (n == 3)
+            {
+                // Each view named by what holds it; numpy's opens the code that made it, and its Py_buffer.
                 await Expect(page.GetByTestId("view-holder")).ToHaveTextAsync(["memoryview mv", "numpy.ndarray a (through a memoryview)"]);
+                var numpys = page.GetByTestId("view-row").Nth(1);
+                await numpys.GetByTestId("view-origin").ClickAsync();
+                await Expect(numpys.GetByTestId("view-origin-code").Locator(".origin-line")).ToHaveTextAsync("a = np.frombuffer(buf, dtype=np.uint8)");
+                await numpys.GetByTestId("view-pybuffer-toggle").ClickAsync();
+                await Expect(numpys.GetByTestId("pybuffer-card").Locator("tr[data-field=shape] td").Last).ToHaveTextAsync("{8}");
+                await numpys.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, $"lesson-view-card-{width}.png") });
+            }
             if (n == 5)
                 await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, $"lesson-midway-{width}.png"), FullPage = true });
         }

@@ -28,6 +28,11 @@ public abstract class LivePanel : ComponentBase, IAsyncDisposable
     /// </remarks>
     protected async Task Restart(Func<CancellationToken, Task>? run)
     {
+        // Disposed: nothing new starts. A script's event can still reach a disposed panel (a
+        // scroll report as the page took the panel away), and the subscription it started was
+        // never cancelled, its first render throwing on the gone component.
+        if (_disposed && run is not null)
+            return;
         var previous = _cts;
         var previousRun = _running;
         var cancelling = previous?.CancelAsync() ?? Task.CompletedTask;
@@ -70,8 +75,14 @@ public abstract class LivePanel : ComponentBase, IAsyncDisposable
         _ => e.Message,
     };
 
+    private bool _disposed;
+
+    /// <summary>True once disposed: script callbacks that arrive later change nothing.</summary>
+    protected bool IsDisposed => _disposed;
+
     public virtual async ValueTask DisposeAsync()
     {
+        _disposed = true;
         await Restart(null);
         GC.SuppressFinalize(this);
     }
