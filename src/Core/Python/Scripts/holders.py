@@ -18,14 +18,13 @@ import json
 import sys
 import types
 
-from _bufferscope_runtime import type_name
+from _bufferscope_runtime import is_ctypes_object, type_name
 
 # offsetof(_PyManagedBufferObject, master): PyObject_HEAD (16), int flags (4, padded to 8), Py_ssize_t exports (8). 3.11-3.13.
 _MASTER = 32
 _MANAGED = ctypes.addressof(ctypes.c_char.in_dll(ctypes.pythonapi, "_PyManagedBuffer_Type"))
 _CONTAINERS = (dict, list, tuple)  # exactly these types: a subclass's own items() or __iter__ would be user code
 _SKIP = (types.ModuleType, types.FunctionType, types.BuiltinFunctionType, type)
-_CDATA = ctypes._SimpleCData.__mro__[1]  # ctypes._CData, the base of arrays, structures and pointers: not exported by name
 
 
 def _mapped():
@@ -89,7 +88,7 @@ def _keeps(obj, view):
         while isinstance(base, numpy.ndarray):
             base = base.base
         return base is view
-    if isinstance(obj, _CDATA):
+    if is_ctypes_object(obj):
         kept = obj._objects
         return isinstance(kept, dict) and any(v is view for v in kept.values())
     return any(r is view for r in gc.get_referents(obj))

@@ -6,12 +6,17 @@ import traceback
 sys.argv = ["bufferscope"]
 
 
+def is_ctypes_object(obj):
+    """Whether obj is a ctypes array, structure, pointer or simple value (ctypes._CData is not exported by name)."""
+    ctypes = sys.modules.get("ctypes")  # no ctypes object exists before ctypes is imported
+    return ctypes is not None and isinstance(obj, ctypes._SimpleCData.__mro__[1])
+
+
 def type_name(obj):
     """An object's type as the dashboard names it: numpy.ndarray, bytearray, bufferscope.MemBuf; a
     ctypes type by its own name (its module is merely where it was made: __main__.c_ubyte_Array_8)."""
     t = type(obj)
-    ctypes = sys.modules.get("ctypes")  # no ctypes object exists before ctypes is imported
-    if ctypes is not None and isinstance(obj, ctypes._SimpleCData.__mro__[1]):  # ctypes._CData, not exported by name
+    if is_ctypes_object(obj):
         return f"ctypes {t.__name__}"
     module = t.__module__
     if module in ("builtins", None):
