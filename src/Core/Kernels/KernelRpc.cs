@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Net.Sockets;
 using MessagePack;
 using MessagePack.Resolvers;
@@ -26,7 +27,11 @@ internal static class KernelRpc
         var stream = new NetworkStream(socket, ownsSocket: true);
         var formatter = new MessagePackFormatter();
         formatter.SetMessagePackSerializerOptions(Serializer);
-        var rpc = new KernelJsonRpc(new LengthHeaderMessageHandler(stream, stream, formatter))
+        // Pipes straight over the socket: a message is written to it by the thread that sends it
+        // and read by the thread that waits for it. Given the stream itself, the handler pumps it
+        // through pipes with a task each way (Nerdbank.Streams' UsePipeReader/UsePipeWriter), two
+        // more thread wake-ups per message, and a run is at least three messages.
+        var rpc = new KernelJsonRpc(new LengthHeaderMessageHandler(PipeWriter.Create(stream), PipeReader.Create(stream), formatter))
         {
             // Exceptions cross as their type name and message, never as serialised objects.
             ExceptionStrategy = ExceptionProcessing.CommonErrorData,
