@@ -1,4 +1,6 @@
+using System.Net.Http.Json;
 using System.Diagnostics;
+using Bufferscope.Dashboard.Api.Contracts;
 using Bufferscope.Dashboard.Hubs;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -56,6 +58,42 @@ public sealed class HubTests(ServerFixture server)
         var answer = await run;
         Assert.Equal((answer.N, "stdout"), (first.Output!.N, first.Output.Stream));
         await events.WaitFor(e => e.Any(x => x.Kind == "consoleOutput" && x.Output!.Text.Contains("second")));
+    }
+
+    [Fact]
+    public async Task ConsoleRan_TheRunIsInTheHistory_WhenItsEventArrives()
+    {
+        // A page reads the history when it hears of a run (the checks panel's suggestions, a
+        // view's origin). The kernel's consoleRan can come before the run's answer: every other
+        // run here answers with a 10 MB repr, and the history was written only with the answer.
+        var s = await server.NewSessionAsync("history");
+        await using var hub = server.Hub();
+        await hub.StartAsync(Ct);
+        // Each consoleRan's n, and the code the history has under n when the event is read.
+        var seen = System.Threading.Channels.Channel.CreateUnbounded<(long N, string? Code)>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var reading = Task.Run(async () =>
+        {
+            await foreach (var e in hub.StreamAsync<HubEvent>("Events", s.Id, stop.Token))
+                if (e.Kind == "consoleRan")
+                {
+                    var history = await server.Http.GetFromJsonAsync<List<HistoryDto>>($"/api/sessions/{s.Id}/history", stop.Token);
+                    await seen.Writer.WriteAsync((e.Run!.N, history!.SingleOrDefault(h => h.N == e.Run.N)?.Code), stop.Token);
+                }
+        }, stop.Token);
+        while (!seen.Reader.TryRead(out _))
+            await server.RunAsync(s.Id, "0"); // until the stream is open on the server
+
+        for (var i = 1; i <= 30; i++)
+        {
+            var run = await server.RunAsync(s.Id, $"{i} + 0 if {i} % 2 else 'x' * 10_000_000");
+            (long N, string? Code) e;
+            do e = await seen.Reader.ReadAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+            while (e.N < run.N); // the runs before the stream was open
+            Assert.Equal((run.N, $"{i} + 0 if {i} % 2 else 'x' * 10_000_000"), e);
+        }
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => reading);
     }
 
     [Fact]

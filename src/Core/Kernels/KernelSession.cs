@@ -32,6 +32,12 @@ internal sealed class KernelSession(SessionInfo info, string memoryDirectory, Py
     public Task Ready { get; set; } = Task.CompletedTask;
     /// <summary>The number of its latest console run (history's n).</summary>
     public long LastRun;
+    /// <summary>
+    /// Runs sent whose history entry is not written yet, n to code: written by whichever comes
+    /// first, the kernel's consoleRan or the run's answer, so the history has a run before anyone
+    /// hears that it ran (the event can come first, and a page reads the history when it does).
+    /// </summary>
+    public ConcurrentDictionary<long, string> Unrecorded { get; } = new();
     /// <summary><see cref="LastRun"/> when its kernel started: the runs after it made the namespace a check kernel is set up as.</summary>
     public long KernelFromRun;
     public KernelExit? LastExit;

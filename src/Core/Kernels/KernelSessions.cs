@@ -623,10 +623,16 @@ public sealed class KernelSessions : IAsyncDisposable
         // Numbered as it is sent, so its tracebacks, its exports' origins and its streamed output
         // name the prompt the console shows, In [n], while it runs.
         var n = Interlocked.Increment(ref session.LastRun);
+        session.Unrecorded[n] = code;
         if (Interlocked.Increment(ref session.Running) == 1)
             StateChanged(session);
         ConsoleResult result;
         try { result = await session.Kernel.RunAsync(code, n, _options.Python.RunTimeout, _options.Kernels.KillGrace).ConfigureAwait(false) with { SessionId = sessionId }; }
+        catch
+        {
+            session.Unrecorded.TryRemove(n, out _);
+            throw;
+        }
         finally
         {
             if (Interlocked.Decrement(ref session.Running) == 0 && !session.Kernel.Exited.IsCompleted)
@@ -636,7 +642,7 @@ public sealed class KernelSessions : IAsyncDisposable
         foreach (var d in result.Named ?? [])
             Remember(session, d); // before the answer: a crash in the next run must not lose the name
         result = result with { N = n };
-        _store.AddRun(sessionId, HistoryEntry.Of(n, code, result, DateTimeOffset.UtcNow), MaxHistory);
+        Record(session, result); // a kernel that died sent no consoleRan
         if (result.Error?.Type == "KernelDied")
             Events.Publish(new BufferEvent(BufferEventKind.ConsoleRan, sessionId, null, null, null, CoarseClock.Now) { Run = result });
         return result;
@@ -755,8 +761,17 @@ public sealed class KernelSessions : IAsyncDisposable
                         _store.DeleteBuffer(session.Id, id);
                 }
             }
+            if (e is { Kind: BufferEventKind.ConsoleRan, Run: { } run })
+                Record(session, run);
             Events.Publish(e);
         }
+    }
+
+    /// <summary>Writes a run sent from this session to its history, once (<see cref="KernelSession.Unrecorded"/>).</summary>
+    private void Record(KernelSession session, ConsoleResult run)
+    {
+        if (session.Unrecorded.TryRemove(run.N, out var code))
+            _store.AddRun(session.Id, HistoryEntry.Of(run.N, code, run, DateTimeOffset.UtcNow), MaxHistory);
     }
 
     /// <summary>Keeps a buffer's descriptor here and in the store, unless the kernel freed it meanwhile.</summary>

@@ -12,7 +12,7 @@ public sealed record ConsoleResult(
 {
     public string? SessionId { get; init; }
     public long RunId { get; init; }
-    /// <summary>The run's number in its session's history (the console's <c>In [n]</c>); set by the server, which keeps the history.</summary>
+    /// <summary>The run's number in its session's history (the console's <c>In [n]</c>), as the server sent it; the server keeps the history.</summary>
     public long N { get; init; }
     /// <summary>
     /// Buffers the run's end named after the variables they are bound to (a MemBuf made in Python

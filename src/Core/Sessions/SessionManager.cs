@@ -217,7 +217,7 @@ public sealed class SessionManager
         var result = await _python.RunAsync(() =>
         {
             var named = new List<BufferDescriptor>();
-            return Run(session, code, runId, cell, limit, named) with { Named = named };
+            return Run(session, code, runId, cell, limit, named) with { Named = named, N = cell };
         }).ConfigureAwait(false);
         _feed.Publish(new BufferEvent(BufferEventKind.ConsoleRan, sessionId, null, null, null, CoarseClock.Now) { Run = result });
         return result;

@@ -36,7 +36,7 @@ public sealed record HubEvent(
     public static HubEvent From(BufferEvent e) => new(
         JsonNamingPolicy.CamelCase.ConvertName(e.Kind.ToString()), e.SessionId, e.BufferId, e.Exports,
         e.View is null ? null : ViewDto.From(e.View), e.At, e.Coalesced, e.BufferName, e.ViewId, e.Offset, e.Length,
-        e.Run is null ? null : new HubRun(e.Run.Ok, e.Run.DurationMs, e.Run.TimedOut, e.Run.Error?.Type),
+        e.Run is null ? null : new HubRun(e.Run.Ok, e.Run.DurationMs, e.Run.TimedOut, e.Run.Error?.Type, e.Run.N),
         e.Kernel is null ? null : KernelDto.From(e.Kernel),
         e.Buffer is null ? null : BufferDto.From(e.Buffer),
         e.Output is null ? null : new HubOutput(e.Output.N, e.Output.Stream, e.Output.Text),
@@ -50,7 +50,8 @@ public sealed record HubRun(
     [property: Key("ok")] bool Ok,
     [property: Key("durationMs")] double DurationMs,
     [property: Key("timedOut")] bool TimedOut,
-    [property: Key("errorType")] string? ErrorType);
+    [property: Key("errorType")] string? ErrorType,
+    [property: Key("n")] long N = 0);
 
 /// <summary>What run n (In [n]) wrote to stdout or stderr since the last consoleOutput, while it runs.</summary>
 [MessagePackObject]
