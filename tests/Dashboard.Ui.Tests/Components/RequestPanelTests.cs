@@ -100,7 +100,7 @@ public sealed class RequestPanelTests : ComponentTest
         Client.OnAsk = r => Task.FromResult(Answer(r.Flags, null, null, refusal, refusal));
         var panel = Panel(Frame);
         Box(panel, "PyBUF_WRITABLE").Change(true);
-        Assert.Equal("0x11d PyBUF_FULL", Text(panel, "request-value"));
+        panel.WaitForAssertion(() => Assert.Equal("0x11d PyBUF_FULL", Text(panel, "request-value")), Wait); // MudCheckBox changes its value asynchronously
         Assert.True(Ticked(panel, "PyBUF_WRITABLE"));
         Ask(panel);
 
@@ -120,14 +120,14 @@ public sealed class RequestPanelTests : ComponentTest
         Assert.True(Ticked(panel, "PyBUF_ND"));
         Assert.Equal("true", panel.Find("input[data-testid=request-flag-PyBUF_ND]").GetAttribute("data-implied"));
         Box(panel, "PyBUF_STRIDES").Change(false);
-        Assert.Equal("0xc PyBUF_ND | PyBUF_FORMAT", Text(panel, "request-value"));
+        panel.WaitForAssertion(() => Assert.Equal("0xc PyBUF_ND | PyBUF_FORMAT", Text(panel, "request-value")), Wait); // MudCheckBox changes its value asynchronously
         Assert.False(Ticked(panel, "PyBUF_INDIRECT"));
         Assert.False(Ticked(panel, "PyBUF_STRIDES"));
         Assert.True(Ticked(panel, "PyBUF_ND"));
         Assert.Equal("false", panel.Find("input[data-testid=request-flag-PyBUF_ND]").GetAttribute("data-implied"));
 
         Box(panel, "PyBUF_F_CONTIGUOUS").Change(true);
-        Assert.Equal("0x5c PyBUF_F_CONTIGUOUS | PyBUF_FORMAT", Text(panel, "request-value"));
+        panel.WaitForAssertion(() => Assert.Equal("0x5c PyBUF_F_CONTIGUOUS | PyBUF_FORMAT", Text(panel, "request-value")), Wait); // MudCheckBox changes its value asynchronously
         Assert.True(Ticked(panel, "PyBUF_STRIDES"));
         Ask(panel);
         panel.WaitForAssertion(() => Assert.Single(Client.Asked), Wait);
@@ -163,7 +163,7 @@ public sealed class RequestPanelTests : ComponentTest
         Client.OnAsk = r => Task.FromResult(Answer(r.Flags, view, null, referenceError: new RequestError("BufferError", "ndarray: cannot cast to unsigned bytes if the format flag is present")));
         var panel = Panel(Frame);
         Box(panel, "PyBUF_ND").Change(false);
-        Assert.Equal("0x4 PyBUF_FORMAT", Text(panel, "request-value"));
+        panel.WaitForAssertion(() => Assert.Equal("0x4 PyBUF_FORMAT", Text(panel, "request-value")), Wait); // MudCheckBox changes its value asynchronously
         Ask(panel);
         panel.WaitForAssertion(() => Assert.Equal("answered", Text(panel, "request-outcome")), Wait);
         Assert.Equal(0x4, Client.Asked.Single().Flags);
