@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Bufferscope.Core.Buffers;
 
 /// <summary>
@@ -42,6 +43,7 @@ public sealed class ExportLedger
     public long Released => Volatile.Read(ref _released);
 
     /// <summary>Records an export of the Py_buffer at <paramref name="view"/>; returns its slot. GIL held.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // once per export: inlined into the slot
     public int Acquire(int flags, int origin, nint view = 0)
     {
         BeginWrite();
@@ -49,11 +51,7 @@ public sealed class ExportLedger
         if (slot >= 0)
             _freeHead = _records[slot].NextFree;
         else
-        {
-            if (_highWater == _records.Length)
-                Array.Resize(ref _records, _records.Length * 2);
-            slot = _highWater++;
-        }
+            slot = NewSlot();
         _records[slot] = new Record
         {
             Id = ++s_nextId, // GIL held: every exporter's slots are serialised
@@ -70,7 +68,15 @@ public sealed class ExportLedger
         return slot;
     }
 
+    private int NewSlot()
+    {
+        if (_highWater == _records.Length)
+            Array.Resize(ref _records, _records.Length * 2);
+        return _highWater++;
+    }
+
     /// <summary>Ends the export in <paramref name="slot"/>. GIL held. A slot that is not live is ignored: releasing twice must not corrupt the count.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Release(nint slot)
     {
         if ((nuint)slot >= (nuint)_highWater || !_records[slot].Live)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Bufferscope.Core.Python;
 
 namespace Bufferscope.Core.Buffers;
@@ -36,6 +37,7 @@ internal static class ExportOrigins
     internal static void Configure(Version python) => s_frames = FrameLayout.For(python);
 
     /// <summary>The interned origin of the running Python frame (GIL held).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Current() => s_frames is { } layout ? FromFrame(layout) : FromApi();
 
     private static unsafe int FromFrame(FrameLayout layout)
@@ -71,6 +73,7 @@ internal static class ExportOrigins
         return Remember(ref memo, code, lasti);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ref Memo Slot(nint code, int lasti) =>
         ref s_memo[(int)(((ulong)code >> 4) ^ (uint)lasti) & (MemoSize - 1)];
 

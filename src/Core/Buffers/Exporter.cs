@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using Bufferscope.Core.Buffers.Memory;
@@ -35,12 +36,21 @@ public sealed unsafe class Exporter : Live.IWatchedBuffer
     private readonly long _reserved;
     private volatile bool _freed;
 
-    // The view fields, built once: an export copies pointers, it allocates nothing.
+    // The view fields, built once: an export copies them, it allocates and computes nothing.
     private readonly nint _viewBuf;
+    private readonly nint _len;
+    private readonly nint _itemSize;
+    private readonly int _rank;
+    private readonly int _readOnly;
     private readonly byte* _layoutBlock;
     private readonly byte* _format;
+    // A scalar (ndim 0) must have NULL shape and strides (C API docs, Py_buffer.shape): consumers
+    // such as _testbuffer compute shape[ndim - 1] otherwise, which writes before their array.
     private readonly nint* _shape;
     private readonly nint* _strides;
+    // The last flags honoured: whether a request is refused depends on nothing else that can
+    // change, so a consumer that asks alike each time skips the checks. Out of int's range until then.
+    private long _honouredFlags = long.MinValue;
 
     public long Id { get; }
     /// <summary>Given at creation, else the name it is first bound to in its session, else buffer&lt;id&gt;.</summary>
@@ -100,6 +110,10 @@ public sealed unsafe class Exporter : Live.IWatchedBuffer
         _reserved = reserved;
         _onFreed = onFreed;
         _viewBuf = memory.Address + (nint)layout.Offset;
+        _len = (nint)layout.NBytes;
+        _itemSize = layout.ItemSize;
+        _rank = layout.Rank;
+        _readOnly = readOnly ? 1 : 0;
 
         var format = Encoding.ASCII.GetBytes(layout.Format.Text);
         var rank = layout.Rank;
@@ -114,32 +128,39 @@ public sealed unsafe class Exporter : Live.IWatchedBuffer
         _format = (byte*)(_strides + rank);
         format.CopyTo(new Span<byte>(_format, format.Length));
         _format[format.Length] = 0;
+        if (rank == 0)
+        {
+            _shape = null;
+            _strides = null;
+        }
     }
 
     /// <summary>
     /// Answers a buffer request (GIL held): fills <paramref name="view"/> and records the export,
     /// or returns why it is refused and leaves the ledger as it was.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the bf_getbuffer slot: one call less per export
     internal string? Export(nint self, Py_buffer* view, int flags)
     {
         if (_freed)
             return Refuse(flags, $"MemBuf '{Name}' was freed; its memory can no longer be exported");
-        var refusal = BufferRequest.Refusal(flags, ReadOnly, Layout.IsCContiguous, Layout.IsFContiguous);
-        if (refusal is not null)
-            return Refuse(flags, refusal);
+        if (flags != _honouredFlags)
+        {
+            var refusal = BufferRequest.Refusal(flags, ReadOnly, Layout.IsCContiguous, Layout.IsFContiguous);
+            if (refusal is not null)
+                return Refuse(flags, refusal);
+            _honouredFlags = flags;
+        }
 
         var shape = BufferRequest.WantsShape(flags);
         view->buf = _viewBuf;
-        view->len = (nint)Layout.NBytes;
-        view->itemsize = Layout.ItemSize;
-        view->@readonly = ReadOnly ? 1 : 0;
-        view->ndim = shape ? Layout.Rank : 1;
+        view->len = _len;
+        view->itemsize = _itemSize;
+        view->@readonly = _readOnly;
+        view->ndim = shape ? _rank : 1;
         view->format = BufferRequest.WantsFormat(flags) ? _format : null;
-        // A scalar (ndim 0) must have NULL shape and strides (C API docs, Py_buffer.shape): consumers
-        // such as _testbuffer compute shape[ndim - 1] otherwise, which writes before their array.
-        var scalar = Layout.Rank == 0;
-        view->shape = shape && !scalar ? _shape : null;
-        view->strides = BufferRequest.WantsStrides(flags) && !scalar ? _strides : null;
+        view->shape = shape ? _shape : null;
+        view->strides = BufferRequest.WantsStrides(flags) ? _strides : null;
         view->suboffsets = null;
         var firstInFrame = IsFirstChangeInFrame;
         if (firstInFrame)
@@ -190,6 +211,7 @@ public sealed unsafe class Exporter : Live.IWatchedBuffer
     }
 
     /// <summary>Ends an export (GIL held).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void Release(Py_buffer* view)
     {
         if (Ledger.Release(view->@internal) && IsFirstChangeInFrame)
@@ -198,7 +220,11 @@ public sealed unsafe class Exporter : Live.IWatchedBuffer
 
     // The live feed collects an exporter once per frame: only its first change in a frame tells
     // the feed; later ones find Enlisted set and cost a read.
-    private bool IsFirstChangeInFrame => Enlisted == 0 && ExportParts.Feed && Changed is not null;
+    private bool IsFirstChangeInFrame
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Enlisted == 0 && ExportParts.Feed && Changed is not null;
+    }
 
     private void Enlist()
     {

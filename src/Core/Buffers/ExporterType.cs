@@ -117,7 +117,7 @@ internal static unsafe class ExporterType
 
     // ---- buffer slots ---------------------------------------------------------------------------
 
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)]), MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int GetBuffer(nint self, Py_buffer* view, int flags)
     {
         try
@@ -137,7 +137,7 @@ internal static unsafe class ExporterType
         }
     }
 
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)]), MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ReleaseBuffer(nint self, Py_buffer* view)
     {
         try { Of(self).Release(view); }
