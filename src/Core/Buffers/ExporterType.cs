@@ -116,6 +116,10 @@ internal static unsafe class ExporterType
         Unsafe.As<Exporter>(GCHandle.FromIntPtr(((ExporterObject*)self)->handle).Target!);
 
     // ---- buffer slots ---------------------------------------------------------------------------
+    // AggressiveOptimization keeps both out of the ReadyToRun image: .NET never tiers up an
+    // [UnmanagedCallersOnly] method, so precompiled code would run every export for good, calling
+    // the exporter and ledger (inlined here once JIT-compiled) through indirection stubs. Measured
+    // with the exports benchmark: 1.55x bytearray precompiled, 1.21-1.30x JIT-compiled.
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)]), MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int GetBuffer(nint self, Py_buffer* view, int flags)
