@@ -118,21 +118,18 @@ public sealed unsafe class Exporter : Live.IWatchedBuffer
         var format = Encoding.ASCII.GetBytes(layout.Format.Text);
         var rank = layout.Rank;
         _layoutBlock = (byte*)NativeMemory.Alloc((nuint)(2 * rank * sizeof(nint) + format.Length + 1));
-        _shape = (nint*)_layoutBlock;
-        _strides = _shape + rank;
+        var shape = (nint*)_layoutBlock;
+        var strides = shape + rank;
         for (var i = 0; i < rank; i++)
         {
-            _shape[i] = (nint)layout.Shape[i];
-            _strides[i] = (nint)layout.Strides[i];
+            shape[i] = (nint)layout.Shape[i];
+            strides[i] = (nint)layout.Strides[i];
         }
-        _format = (byte*)(_strides + rank);
+        _format = (byte*)(strides + rank);
         format.CopyTo(new Span<byte>(_format, format.Length));
         _format[format.Length] = 0;
-        if (rank == 0)
-        {
-            _shape = null;
-            _strides = null;
-        }
+        _shape = rank == 0 ? null : shape;
+        _strides = rank == 0 ? null : strides;
     }
 
     /// <summary>
