@@ -40,6 +40,33 @@ public sealed class ClrTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task DotnetExceptions_ThrownByCode_AreCatchable_WhileAHardwareTrapEndsOnlyItsKernel()
+    {
+        var s = await server.NewSessionAsync("clr-exceptions");
+        var bystander = await server.NewSessionAsync("clr-exceptions-bystander");
+
+        var thrown = await server.RunAsync(s.Id, """
+            import clr
+            from System import String, Int32, Math
+            from System.Collections.Generic import Dictionary
+            try:
+                Dictionary[String, String]().Add(None, "x")
+            except Exception as e:
+                caught = type(e).__name__
+            caught
+            """);
+        Assert.Equal("'ArgumentNullException'", thrown.Result);
+
+        // faulthandler holds SIGFPE ahead of .NET (README, "Using .NET from a console"): the trap is a crash of this kernel alone.
+        var trapped = await ServerFixture.RunAsync(server.Http, s.Id, "Math.DivRem(Int32(1), Int32(0))", mustSucceed: false);
+        Assert.Equal("KernelDied", trapped.Error?.Type);
+        Assert.StartsWith("kernel died: SIGFPE (signal 8)", trapped.Error!.Message);
+        Assert.Equal("2", (await server.RunAsync(bystander.Id, "1 + 1")).Result);
+        await server.Http.DeleteAsync($"/api/sessions/{s.Id}?force=true", Ct);
+        await server.Http.DeleteAsync($"/api/sessions/{bystander.Id}?force=true", Ct);
+    }
+
+    [Fact]
     public async Task Pythonnet_IsLoadedOnlyInKernelsThatImportClr()
     {
         var never = await server.NewSessionAsync("clr-never");
