@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Bufferscope needs, only those missing. Safe to run again.
 # Python: the embedded interpreter (/usr/bin/python3 with its shared libpython) and the real
-# consumers the tests use (numpy, PIL); _testbuffer ships with Debian's python3.11.
+# consumers the tests use (numpy, PIL); _testbuffer ships with Debian's python3.11. A C compiler
+# and libc's headers: the build compiles the kernels' fault router (src/Core/Native/fault_router.c).
 set -euo pipefail
 
 # Extra packages come as arguments (the tests add chromium, which Playwright drives).
-packages=(python3 libpython3.11 python3-numpy python3-pil "$@")
+packages=(python3 libpython3.11 python3-numpy python3-pil gcc libc6-dev "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

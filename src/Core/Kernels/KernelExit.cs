@@ -13,7 +13,7 @@ public sealed record KernelExit(int? Code, int? Signal, string Reason, DateTimeO
     /// <summary>
     /// From .NET's exit code, which is 128 + the signal for a process a signal ended, and the
     /// kernel's last output. faulthandler prints the signal it caught, then re-raises it, and the
-    /// kernel ends on it (kernel.py leaves it the default action). Where a handler chained behind
+    /// kernel ends on it (FaultRouter leaves it the default action). Where a handler chained behind
     /// faulthandler (a user's extension may install one) ends the process otherwise, the signal
     /// faulthandler named first is still the one reported.
     /// </summary>

@@ -53,7 +53,7 @@ public static class KernelHost
         {
             core = BufferscopeCore.Start(options, installation);
             // LoadModule returns a borrowed reference: sys.modules owns the module.
-            await core.Python.RunAsync(() => PythonRuntime.LoadModule("_bufferscope_kernel", "kernel.py")).ConfigureAwait(false);
+            await core.Python.RunAsync(() => Native.FaultRouter.Around(() => PythonRuntime.LoadModule("_bufferscope_kernel", "kernel.py"))).ConfigureAwait(false);
         }
         catch (PythonStartException e)
         {

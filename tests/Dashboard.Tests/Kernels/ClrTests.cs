@@ -40,30 +40,47 @@ public sealed class ClrTests(ServerFixture server)
     }
 
     [Fact]
-    public async Task DotnetExceptions_ThrownByCode_AreCatchable_WhileAHardwareTrapEndsOnlyItsKernel()
+    public async Task DotnetExceptions_ThrownOrTrappedByTheProcessor_AreCatchable_AndACrashInCStillEndsTheKernel()
     {
         var s = await server.NewSessionAsync("clr-exceptions");
-        var bystander = await server.NewSessionAsync("clr-exceptions-bystander");
 
-        var thrown = await server.RunAsync(s.Id, """
-            import clr
-            from System import String, Int32, Math
+        // Thrown by code, and raised from a hardware trap (a null dereference, an integer division
+        // by zero), which reach .NET only through the kernel's fault router: many of each, on the
+        // Python thread and on threads, with collections between, and the kernel carries on.
+        var run = await server.RunAsync(s.Id, """
+            import clr, gc, threading
+            from System import GC, Func, Int32, Math, String
             from System.Collections.Generic import Dictionary
-            try:
-                Dictionary[String, String]().Add(None, "x")
-            except Exception as e:
-                caught = type(e).__name__
-            caught
+            from System.Linq.Expressions import Expression
+            length_of_null = Expression.Lambda[Func[Int32]](Expression.Property(Expression.Constant(None, clr.GetClrType(String)), "Length")).Compile()
+            tries = [lambda: Dictionary[String, String]().Add(None, "x"), length_of_null, lambda: Math.DivRem(Int32(1), Int32(0))]
+            def caught(attempt):
+                try:
+                    attempt()
+                except Exception as e:
+                    return type(e).__name__
+            names = set()
+            for i in range(600):
+                names.add(caught(tries[i % 3]))
+                if i % 100 == 0:
+                    gc.collect(); GC.Collect()
+            on_threads = []
+            threads = [threading.Thread(target=lambda: on_threads.append(caught(length_of_null))) for _ in range(4)]
+            [t.start() for t in threads]; [t.join() for t in threads]
+            sorted(names), on_threads
             """);
-        Assert.Equal("'ArgumentNullException'", thrown.Result);
+        Assert.Equal("(['ArgumentNullException', 'DivideByZeroException', 'NullReferenceException'], ['NullReferenceException', 'NullReferenceException', 'NullReferenceException', 'NullReferenceException'])", run.Result);
+        // Later runs find the kernel whole (a router that installed itself with other signal flags
+        // than .NET's left it corrupt: the next run or the one after died in free() or the GC).
+        Assert.Equal("'DivideByZeroException'", (await server.RunAsync(s.Id, "caught(tries[2])")).Result);
+        Assert.Equal("b'\\x00\\x01'", (await server.RunAsync(s.Id, "import bufferscope\nbytes(bufferscope.MemBuf([2], 'B', fill='ramp'))")).Result);
 
-        // faulthandler holds SIGFPE ahead of .NET (README, "Using .NET from a console"): the trap is a crash of this kernel alone.
-        var trapped = await ServerFixture.RunAsync(server.Http, s.Id, "Math.DivRem(Int32(1), Int32(0))", mustSucceed: false);
-        Assert.Equal("KernelDied", trapped.Error?.Type);
-        Assert.StartsWith("kernel died: SIGFPE (signal 8)", trapped.Error!.Message);
-        Assert.Equal("2", (await server.RunAsync(bystander.Id, "1 + 1")).Result);
+        // A fault in C code is still faulthandler's: the Python traceback, once, and the kernel ends.
+        var crash = await ServerFixture.RunAsync(server.Http, s.Id, "import gc, ctypes\ngc.collect()\nctypes.string_at(0)", mustSucceed: false);
+        Assert.Equal("kernel died: SIGSEGV (signal 11) while running line 3 of In [4]", crash.Error?.Message);
+        Assert.Contains("in string_at", crash.Error!.Traceback);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(crash.Error.Traceback!, "Fatal Python error"));
         await server.Http.DeleteAsync($"/api/sessions/{s.Id}?force=true", Ct);
-        await server.Http.DeleteAsync($"/api/sessions/{bystander.Id}?force=true", Ct);
     }
 
     [Fact]
