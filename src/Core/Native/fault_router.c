@@ -24,9 +24,10 @@
 #include <string.h>
 #include <ucontext.h>
 
+/* The fatal signals faulthandler.enable() takes (Modules/faulthandler.c), and those of them that
+   .NET turns into exceptions. */
+static const int fatal[] = { SIGSEGV, SIGFPE, SIGABRT, SIGBUS, SIGILL };
 static const int routed[] = { SIGSEGV, SIGFPE };
-/* faulthandler's other fatal signals: no .NET exception comes from them. */
-static const int defaulted[] = { SIGABRT, SIGBUS, SIGILL };
 
 static struct sigaction dotnet_action[NSIG];
 static struct sigaction python_action[NSIG];
@@ -101,11 +102,8 @@ int bufferscope_faults_prepare(void)
     memset(&fallback, 0, sizeof fallback);
     fallback.sa_handler = SIG_DFL;
     sigemptyset(&fallback.sa_mask);
-    for (size_t i = 0; i < sizeof routed / sizeof routed[0]; i++)
-        if (sigaction(routed[i], &fallback, NULL) != 0)
-            return -4;
-    for (size_t i = 0; i < sizeof defaulted / sizeof defaulted[0]; i++)
-        if (sigaction(defaulted[i], &fallback, NULL) != 0)
+    for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+        if (sigaction(fatal[i], &fallback, NULL) != 0)
             return -4;
     return 0;
 }
