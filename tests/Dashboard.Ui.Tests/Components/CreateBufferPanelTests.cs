@@ -48,11 +48,13 @@ public sealed class CreateBufferPanelTests : ComponentTest
         Client.OnCreate = spec => FakeBufferscopeClient.Buffer(3, spec.Name!, spec.Format!, spec.Shape);
         var form = Form();
         Set(form, "field-shape", "4");
+        // MudRadio changes its group's value asynchronously: the fields it shows or hides follow a render.
         form.FindAll("input[type=radio]")[2].Click(); // explicit strides
+        form.WaitForAssertion(() => Assert.NotEmpty(form.FindAll("[data-testid=field-strides]")), Wait);
         Set(form, "field-strides", "1");
         Set(form, "field-offset", "30");
         form.FindAll("input[type=radio]")[0].Click(); // C order
-        Assert.Empty(form.FindAll("[data-testid=field-offset]")); // hidden now
+        form.WaitForAssertion(() => Assert.Empty(form.FindAll("[data-testid=field-offset]")), Wait); // hidden now
         form.Find("form").Submit();
         form.Find("form").Submit(); // and the next buffer too
         Assert.Equal(2, Client.Created.Count);

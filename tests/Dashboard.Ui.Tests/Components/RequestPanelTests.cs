@@ -146,8 +146,10 @@ public sealed class RequestPanelTests : ComponentTest
         Assert.Empty(Client.Asked); // nothing to ask
 
         panel.Find("input[data-testid=request-target-expression]").Click();
+        // MudRadio changes its group's value asynchronously: the expression field comes after a render.
+        panel.WaitForAssertion(() => Assert.NotNull(panel.Find("input[data-testid=request-expression]")), Wait);
         panel.Find("input[data-testid=request-expression]").Input(" no_such_name ");
-        Assert.False(panel.Find("button[data-testid=request-run]").HasAttribute("disabled"));
+        panel.WaitForAssertion(() => Assert.False(panel.Find("button[data-testid=request-run]").HasAttribute("disabled")), Wait);
         Ask(panel);
 
         panel.WaitForAssertion(() => Assert.Contains("NameError: name 'no_such_name' is not defined", Text(panel, "request-error")), Wait);
